@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup system lint check pytest messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $$(.ci/find-python) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.lock
+	touch $(STAMP)
+
+system:
+	@.ci/system-packages
+
+setup: system $(STAMP)
+
+run: setup
+	DEBUG=1 $(MANAGE) migrate --noinput
+	DEBUG=1 $(MANAGE) createcachetable
+	DEBUG=1 $(MANAGE) load_demo --if-empty
+	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: $(STAMP)
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest: setup
+	$(VENV)/bin/pytest
+
+test: lint check pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3* static_collected test-artifacts

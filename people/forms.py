@@ -1,0 +1,57 @@
+import math
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from people.services import audit, login_throttle
+
+
+def client_ip(request) -> str:
+    # Behind the documented reverse proxy REMOTE_ADDR is the proxy; it sets X-Real-IP.
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or "unknown"
+
+
+class EmployeeLoginForm(AuthenticationForm):
+    """Login with 工号 and password, refused while the account or address is throttled."""
+
+    username = forms.CharField(
+        label=_("工号"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("工号或密码不正确。"),
+        "inactive": _("该账号已停用，请联系本单位人事。"),
+        "throttled": _("登录失败次数过多，请 %(minutes)s 分钟后再试。"),
+    }
+
+    def clean(self):
+        username = (self.cleaned_data.get("username") or "").strip()
+        self.cleaned_data["username"] = username
+        ip = client_ip(self.request)
+        wait = login_throttle.seconds_locked(username=username, ip=ip)
+        if wait:
+            raise forms.ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": math.ceil(wait / 60)},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_throttle.register_failure(username=username, ip=ip)
+            if login_throttle.seconds_locked(username=username, ip=ip):
+                audit.record(actor=None, action="login.locked", target=username, ip=ip)
+            raise
+        login_throttle.clear(username=username)
+        return cleaned
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    def save(self, commit=True):
+        self.user.must_change_password = False
+        return super().save(commit=commit)

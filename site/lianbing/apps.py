@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LianbingConfig(AppConfig):
+    name = "lianbing"
+    verbose_name = _("练兵平台")
