@@ -5,4 +5,8 @@ from people import hr_views
 app_name = "hr"
 urlpatterns = [
     path("", hr_views.officer_list, name="officers"),
+    path("import/", hr_views.roster_import, name="import"),
+    path("import/credentials/", hr_views.credentials_download, name="credentials"),
+    path("template/", hr_views.roster_template, name="template"),
+    path("export/", hr_views.roster_export, name="export"),
 ]

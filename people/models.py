@@ -65,9 +65,9 @@ class Unit(MP_Node):
         return Unit.objects.filter(path__startswith=self.path)
 
     def full_name(self) -> str:
-        """The unit's name with its ancestors, e.g. 市局 / 执法一支队."""
-        names = [unit.name for unit in self.get_ancestors()] + [self.name]
-        return " / ".join(names)
+        """The unit's name with its ancestors below the root, e.g. 市局 / 执法一支队."""
+        ancestors = [unit.name for unit in self.get_ancestors()][1:]
+        return " / ".join([*ancestors, self.name])
 
 
 class Domain(models.Model):

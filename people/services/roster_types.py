@@ -48,6 +48,8 @@ class UnitRow:
     parent_code: str = ""  # empty: a root unit
     kind: str = ""  # a Unit.Kind value; empty keeps the existing kind or uses "other"
     order: int = 0
+    # Fields the file has no column for: an existing unit keeps its values for them.
+    keep_fields: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,9 @@ class OfficerRow:
     certificate_expires: date | None = None
     domain_codes: tuple[str, ...] = ()  # Domain.code values
     status: str = "active"  # an Officer.Status value
+    # Fields the file has no column for (e.g. "phone", "domain_codes"): an existing officer
+    # keeps its values for them, so a partial roster never blanks data it does not carry.
+    keep_fields: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

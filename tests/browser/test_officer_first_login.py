@@ -20,21 +20,21 @@ def test_demo_officer_logs_in_changes_initial_password_and_sees_dashboard(
     screenshot(phone, "home")
     phone.get_by_role("link", name="工号登录").click()
 
-    phone.get_by_label("工号").fill(officer.employee_number)
-    phone.get_by_label("密码").fill("not-the-password")
+    phone.get_by_label(re.compile("工号")).fill(officer.employee_number)
+    phone.get_by_label(re.compile("密码")).fill("not-the-password")
     phone.get_by_role("button", name="登录").click()
     expect(phone.get_by_text("工号或密码不正确")).to_be_visible()
 
-    phone.get_by_label("密码").fill(DEMO_PASSWORD)
+    phone.get_by_label(re.compile("密码")).fill(DEMO_PASSWORD)
     screenshot(phone, "login")
     phone.get_by_role("button", name="登录").click()
 
     expect(phone).to_have_url(re.compile(r"/accounts/password/$"))
     expect(phone.get_by_test_id("forced-change")).to_be_visible()
     screenshot(phone, "forced-change")
-    phone.get_by_label("旧密码").fill(DEMO_PASSWORD)
-    phone.get_by_label("新密码", exact=True).fill("Xunlian-2026!")
-    phone.get_by_label("新密码确认").fill("Xunlian-2026!")
+    phone.get_by_label(re.compile("旧密码")).fill(DEMO_PASSWORD)
+    phone.locator("#id_new_password1").fill("Xunlian-2026!")
+    phone.get_by_label(re.compile("新密码确认")).fill("Xunlian-2026!")
     phone.get_by_role("button", name="保存新密码").click()
 
     expect(phone).to_have_url(re.compile(r"/my/$"))

@@ -16,7 +16,8 @@ def production_env(tmp_path: Path, **extra) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG"}
+        if key
+        not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         SECRET_KEY=secrets.token_urlsafe(50),

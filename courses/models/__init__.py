@@ -1,0 +1,1 @@
+from courses.models.regulations import *  # noqa: F401,F403
