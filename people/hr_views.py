@@ -16,16 +16,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lianbing.errors import DomainError
 from people.models import Officer
 from people.services import audit
+from people.services.accounts import reset_officer_password
 from people.services.roster_export import (
     XLSX_CONTENT_TYPE,
     credentials_workbook,
@@ -97,7 +99,9 @@ class OfficerFilterForm(forms.Form):
 @hr_required
 def officer_list(request):
     form = OfficerFilterForm(request.GET or None, user=request.user)
-    officers = visible_officers(request.user).select_related("unit").prefetch_related("domains")
+    officers = (
+        visible_officers(request.user).select_related("unit", "user").prefetch_related("domains")
+    )
     if form.is_valid():
         if unit := form.cleaned_data["unit"]:
             officers = officers.filter(unit__path__startswith=unit.path)
@@ -212,3 +216,29 @@ def roster_export(request):
     content = export_roster(user=request.user)
     audit.record(actor=request.user, action="roster.exported", target="人员名册")
     return xlsx_response(content, f"人员名册-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@hr_required
+@require_POST
+def password_reset(request, officer_id: int):
+    """New initial password for an officer in scope; it joins the one-time 初始密码单."""
+    officer = get_object_or_404(
+        visible_officers(request.user).exclude(user=request.user), pk=officer_id
+    )
+    try:
+        credential = reset_officer_password(officer_id=officer.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        _keep_credentials(request, [credential])
+        messages.success(
+            request,
+            _("已为 %(name)s（%(number)s）重置密码，请在导入页下载初始密码单后交给本人。")
+            % {"name": officer.name, "number": officer.employee_number},
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "hr:officers"
+    return redirect(target)

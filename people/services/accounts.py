@@ -7,15 +7,17 @@ accounts here are created one by one — by an administrator, or by the demo loa
 from collections.abc import Iterable
 
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from lianbing.errors import DomainError
-from people.models import HRScope, Unit, User
+from people.models import HRScope, Officer, Unit, User
 from people.roles import Role
 from people.services import audit
-from people.services.roster_import import split_name
+from people.services.roster_import import generate_password, split_name
+from people.services.roster_types import Credential
 
 
 def create_staff_user(
@@ -96,3 +98,29 @@ def create_staff_user(
             hr_units=[unit.code for unit in hr_units],
         )
     return user
+
+
+def reset_officer_password(*, officer_id: int, actor) -> Credential:
+    """Give an officer a new random initial password that must be changed at next login.
+
+    The caller has checked that `actor` may manage the officer; the row is locked so two HR
+    users resetting at once leave one password, the one audited last.
+    """
+    with transaction.atomic():
+        officer = (
+            Officer.objects.select_related("user", "unit").select_for_update().get(pk=officer_id)
+        )
+        if not officer.user.is_active:
+            raise DomainError("该账号已停用（如已调离），不能重置密码。", code="account_inactive")
+        password = generate_password()
+        user = officer.user
+        user.password = make_password(password, hasher="pbkdf2_sha256_initial")
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        audit.record(actor=actor, action="account.password_reset", target=officer)
+    return Credential(
+        employee_number=officer.employee_number,
+        name=officer.name,
+        unit=officer.unit.name,
+        password=password,
+    )
