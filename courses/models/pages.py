@@ -1,0 +1,196 @@
+"""Wagtail pages for courses: an index, courses (one per regulation or topic) and lessons."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import LessonStreamBlock
+
+
+class LoginRequiredPageMixin:
+    """Course content is for logged-in users: progress and notes belong to someone."""
+
+    def serve(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+
+class CourseIndexPage(LoginRequiredPageMixin, Page):
+    intro = models.CharField(_("导语"), max_length=250, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["lianbing.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+    template = "courses/course_index_page.html"
+
+    class Meta:
+        verbose_name = _("课程中心")
+        verbose_name_plural = _("课程中心")
+
+    def courses(self):
+        return (
+            CoursePage.objects.live()
+            .child_of(self)
+            .select_related("cover_image", "regulation")
+            .prefetch_related("domains")
+            .order_by("path")
+        )
+
+
+class CoursePage(LoginRequiredPageMixin, Page):
+    class CompletionRule(models.TextChoices):
+        ALL_LESSONS = "all_lessons", _("完成全部课时")
+        PERCENT = "percent", _("完成一定比例的课时")
+
+    summary = RichTextField(_("课程简介"), blank=True, features=["bold", "italic", "ol", "ul"])
+    regulation = models.ForeignKey(
+        "courses.Regulation",
+        verbose_name=_("对应法规"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="courses",
+    )
+    domains = ParentalManyToManyField(
+        "people.Domain", blank=True, related_name="courses", verbose_name=_("执法领域")
+    )
+    credit_hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, default=2)
+    audience = models.CharField(_("培训对象"), max_length=200, blank=True)
+    trainers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="taught_courses",
+        verbose_name=_("授课教员"),
+        limit_choices_to={"groups__name": "教员"},
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("封面图"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    completion_rule = models.CharField(
+        _("结业规则"),
+        max_length=20,
+        choices=CompletionRule.choices,
+        default=CompletionRule.ALL_LESSONS,
+    )
+    completion_percent = models.PositiveSmallIntegerField(
+        _("须完成的课时比例（%）"), default=100, help_text=_("仅在“完成一定比例的课时”时使用。")
+    )
+    min_study_minutes = models.PositiveIntegerField(
+        _("最少学习时长（分钟）"), default=0, help_text=_("0 表示不要求。")
+    )
+    self_enrollment = models.BooleanField(_("允许学员自行报名"), default=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("regulation"),
+                FieldPanel("domains"),
+                FieldPanel("audience"),
+                FieldPanel("trainers"),
+                FieldPanel("credit_hours"),
+            ],
+            heading=_("课程信息"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("completion_rule"),
+                FieldPanel("completion_percent"),
+                FieldPanel("min_study_minutes"),
+                FieldPanel("self_enrollment"),
+            ],
+            heading=_("结业"),
+        ),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("audience"),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+    template = "courses/course_page.html"
+
+    class Meta:
+        verbose_name = _("课程")
+        verbose_name_plural = _("课程")
+
+    def lessons(self):
+        return LessonPage.objects.live().child_of(self).order_by("path")
+
+
+class LessonPage(LoginRequiredPageMixin, Page):
+    summary = models.CharField(_("本课提要"), max_length=300, blank=True)
+    estimated_minutes = models.PositiveIntegerField(_("建议学习时长（分钟）"), default=20)
+    body = StreamField(LessonStreamBlock(), blank=True, verbose_name=_("正文"))
+    # Kept in step with the body on every save, so amendments can find citing lessons.
+    cited_articles = models.ManyToManyField(
+        "courses.Article", blank=True, related_name="citing_lessons", editable=False
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+    template = "courses/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("课时")
+        verbose_name_plural = _("课时")
+
+    def article_ids(self) -> list[int]:
+        """The ids of every article the body cites, in order of appearance."""
+        ids = []
+        for block in self.body:
+            if block.block_type == "articles":
+                ids.extend(article.pk for article in block.value["articles"] if article)
+        return ids
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.cited_articles.set(set(self.article_ids()))
+
+    def serve(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.method == "GET":
+            from courses.services.learning import record_lesson_opened
+
+            record_lesson_opened(user=request.user, lesson=self)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.services.articles import current_versions
+        from courses.services.learning import lesson_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context["current_articles"] = current_versions(self.article_ids())
+        context.update(lesson_context(user=request.user, lesson=self))
+        return context
+
+
+__all__ = ["CourseIndexPage", "CoursePage", "LessonPage"]
