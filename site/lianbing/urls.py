@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("people.urls")),
     path("hr/", include("people.hr_urls")),
     path("my/", views.dashboard, name="dashboard"),
+    path("learn/", include("courses.urls")),
+    path("search/", include("courses.search_urls")),
 ]
 
 if settings.DEBUG:
