@@ -39,3 +39,10 @@ def test_english_can_be_chosen_instead_of_chinese(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     response = client.get("/accounts/login/")
     assert '<html lang="en">' in response.text
+
+
+def test_english_interface_is_translated_not_just_relabelled(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/accounts/login/").text
+    assert "Employee No." in page
+    assert "工号" not in page
