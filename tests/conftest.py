@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import make_unit
 
@@ -25,3 +27,11 @@ def city(db):
         "east_squad": fresh(east_squad),
         "west": fresh(west),
     }
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Chinese: a request that chose English leaves it active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -10,127 +10,499 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0001_initial'),
-        ('people', '0002_roles_and_domains'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("courses", "0001_initial"),
+        ("people", "0002_roles_and_domains"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CourseIndexPage',
+            name="CourseIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.CharField(blank=True, max_length=250, verbose_name='导语')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.CharField(blank=True, max_length=250, verbose_name="导语")),
             ],
             options={
-                'verbose_name': '课程中心',
-                'verbose_name_plural': '课程中心',
+                "verbose_name": "课程中心",
+                "verbose_name_plural": "课程中心",
             },
-            bases=(courses.models.pages.LoginRequiredPageMixin, 'wagtailcore.page'),
+            bases=(courses.models.pages.LoginRequiredPageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='CoursePage',
+            name="CoursePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('summary', wagtail.fields.RichTextField(blank=True, verbose_name='课程简介')),
-                ('credit_hours', models.DecimalField(decimal_places=1, default=2, max_digits=4, verbose_name='学时')),
-                ('audience', models.CharField(blank=True, max_length=200, verbose_name='培训对象')),
-                ('completion_rule', models.CharField(choices=[('all_lessons', '完成全部课时'), ('percent', '完成一定比例的课时')], default='all_lessons', max_length=20, verbose_name='结业规则')),
-                ('completion_percent', models.PositiveSmallIntegerField(default=100, help_text='仅在“完成一定比例的课时”时使用。', verbose_name='须完成的课时比例（%）')),
-                ('min_study_minutes', models.PositiveIntegerField(default=0, help_text='0 表示不要求。', verbose_name='最少学习时长（分钟）')),
-                ('self_enrollment', models.BooleanField(default=True, verbose_name='允许学员自行报名')),
-                ('cover_image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='封面图')),
-                ('domains', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='courses', to='people.domain', verbose_name='执法领域')),
-                ('regulation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='courses', to='courses.regulation', verbose_name='对应法规')),
-                ('trainers', modelcluster.fields.ParentalManyToManyField(blank=True, limit_choices_to={'groups__name': '教员'}, related_name='taught_courses', to=settings.AUTH_USER_MODEL, verbose_name='授课教员')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("summary", wagtail.fields.RichTextField(blank=True, verbose_name="课程简介")),
+                (
+                    "credit_hours",
+                    models.DecimalField(
+                        decimal_places=1, default=2, max_digits=4, verbose_name="学时"
+                    ),
+                ),
+                ("audience", models.CharField(blank=True, max_length=200, verbose_name="培训对象")),
+                (
+                    "completion_rule",
+                    models.CharField(
+                        choices=[
+                            ("all_lessons", "完成全部课时"),
+                            ("percent", "完成一定比例的课时"),
+                        ],
+                        default="all_lessons",
+                        max_length=20,
+                        verbose_name="结业规则",
+                    ),
+                ),
+                (
+                    "completion_percent",
+                    models.PositiveSmallIntegerField(
+                        default=100,
+                        help_text="仅在“完成一定比例的课时”时使用。",
+                        verbose_name="须完成的课时比例（%）",
+                    ),
+                ),
+                (
+                    "min_study_minutes",
+                    models.PositiveIntegerField(
+                        default=0, help_text="0 表示不要求。", verbose_name="最少学习时长（分钟）"
+                    ),
+                ),
+                (
+                    "self_enrollment",
+                    models.BooleanField(default=True, verbose_name="允许学员自行报名"),
+                ),
+                (
+                    "cover_image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="封面图",
+                    ),
+                ),
+                (
+                    "domains",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True,
+                        related_name="courses",
+                        to="people.domain",
+                        verbose_name="执法领域",
+                    ),
+                ),
+                (
+                    "regulation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="courses",
+                        to="courses.regulation",
+                        verbose_name="对应法规",
+                    ),
+                ),
+                (
+                    "trainers",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True,
+                        limit_choices_to={"groups__name": "教员"},
+                        related_name="taught_courses",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="授课教员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '课程',
-                'verbose_name_plural': '课程',
+                "verbose_name": "课程",
+                "verbose_name_plural": "课程",
             },
-            bases=(courses.models.pages.LoginRequiredPageMixin, 'wagtailcore.page'),
+            bases=(courses.models.pages.LoginRequiredPageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='LessonPage',
+            name="LessonPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='本课提要')),
-                ('estimated_minutes', models.PositiveIntegerField(default=20, verbose_name='建议学习时长（分钟）')),
-                ('body', wagtail.fields.StreamField([('text', 0), ('articles', 4), ('case_study', 9), ('key_points', 13), ('video', 17), ('document', 19)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'hr'], 'icon': 'pilcrow', 'label': '正文'}), 1: ('wagtail.blocks.CharBlock', (), {'label': '小标题', 'max_length': 100, 'required': False}), 2: ('wagtail.snippets.blocks.SnippetChooserBlock', ('courses.Article',), {'label': '条文'}), 3: ('wagtail.blocks.ListBlock', (2,), {'label': '条文', 'min_num': 1}), 4: ('wagtail.blocks.StructBlock', [[('heading', 1), ('articles', 3)]], {}), 5: ('wagtail.blocks.CharBlock', (), {'label': '案例名称', 'max_length': 120}), 6: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'hr'], 'label': '基本案情'}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'hr'], 'label': '分析与处理'}), 8: ('wagtail.blocks.CharBlock', (), {'label': '法律依据', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('title', 5), ('facts', 6), ('analysis', 7), ('basis', 8)]], {}), 10: ('wagtail.blocks.CharBlock', (), {'default': '要点', 'label': '标题', 'max_length': 60}), 11: ('wagtail.blocks.CharBlock', (), {'label': '要点', 'max_length': 300}), 12: ('wagtail.blocks.ListBlock', (11,), {'label': '要点'}), 13: ('wagtail.blocks.StructBlock', [[('title', 10), ('points', 12)]], {}), 14: ('wagtail.blocks.CharBlock', (), {'label': '标题', 'max_length': 120}), 15: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': '视频文件（mp4）'}), 16: ('wagtail.blocks.CharBlock', (), {'label': '说明', 'max_length': 200, 'required': False}), 17: ('wagtail.blocks.StructBlock', [[('title', 14), ('file', 15), ('caption', 16)]], {}), 18: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': '文档'}), 19: ('wagtail.blocks.StructBlock', [[('document', 18), ('description', 16)]], {})}, verbose_name='正文')),
-                ('cited_articles', models.ManyToManyField(blank=True, editable=False, related_name='citing_lessons', to='courses.article')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=300, verbose_name="本课提要")),
+                (
+                    "estimated_minutes",
+                    models.PositiveIntegerField(default=20, verbose_name="建议学习时长（分钟）"),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("text", 0),
+                            ("articles", 4),
+                            ("case_study", 9),
+                            ("key_points", 13),
+                            ("video", 17),
+                            ("document", 19),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "hr",
+                                    ],
+                                    "icon": "pilcrow",
+                                    "label": "正文",
+                                },
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "小标题", "max_length": 100, "required": False},
+                            ),
+                            2: (
+                                "wagtail.snippets.blocks.SnippetChooserBlock",
+                                ("courses.Article",),
+                                {"label": "条文"},
+                            ),
+                            3: ("wagtail.blocks.ListBlock", (2,), {"label": "条文", "min_num": 1}),
+                            4: (
+                                "wagtail.blocks.StructBlock",
+                                [[("heading", 1), ("articles", 3)]],
+                                {},
+                            ),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "案例名称", "max_length": 120},
+                            ),
+                            6: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "hr",
+                                    ],
+                                    "label": "基本案情",
+                                },
+                            ),
+                            7: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "hr",
+                                    ],
+                                    "label": "分析与处理",
+                                },
+                            ),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "法律依据", "max_length": 200, "required": False},
+                            ),
+                            9: (
+                                "wagtail.blocks.StructBlock",
+                                [[("title", 5), ("facts", 6), ("analysis", 7), ("basis", 8)]],
+                                {},
+                            ),
+                            10: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "要点", "label": "标题", "max_length": 60},
+                            ),
+                            11: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "要点", "max_length": 300},
+                            ),
+                            12: ("wagtail.blocks.ListBlock", (11,), {"label": "要点"}),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [[("title", 10), ("points", 12)]],
+                                {},
+                            ),
+                            14: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "标题", "max_length": 120},
+                            ),
+                            15: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "视频文件（mp4）"},
+                            ),
+                            16: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "说明", "max_length": 200, "required": False},
+                            ),
+                            17: (
+                                "wagtail.blocks.StructBlock",
+                                [[("title", 14), ("file", 15), ("caption", 16)]],
+                                {},
+                            ),
+                            18: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "文档"},
+                            ),
+                            19: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 18), ("description", 16)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="正文",
+                    ),
+                ),
+                (
+                    "cited_articles",
+                    models.ManyToManyField(
+                        blank=True,
+                        editable=False,
+                        related_name="citing_lessons",
+                        to="courses.article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '课时',
-                'verbose_name_plural': '课时',
+                "verbose_name": "课时",
+                "verbose_name_plural": "课时",
             },
-            bases=(courses.models.pages.LoginRequiredPageMixin, 'wagtailcore.page'),
+            bases=(courses.models.pages.LoginRequiredPageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='Enrollment',
+            name="Enrollment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('self', '自行报名'), ('assigned', '人事指派')], max_length=10, verbose_name='来源')),
-                ('enrolled_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='报名时间')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='结业时间')),
-                ('last_activity_at', models.DateTimeField(blank=True, null=True, verbose_name='最近学习')),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='courses.coursepage')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='people.officer')),
-                ('last_lesson', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='courses.lessonpage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("self", "自行报名"), ("assigned", "人事指派")],
+                        max_length=10,
+                        verbose_name="来源",
+                    ),
+                ),
+                (
+                    "enrolled_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="报名时间"
+                    ),
+                ),
+                (
+                    "completed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="结业时间"),
+                ),
+                (
+                    "last_activity_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="最近学习"),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrollments",
+                        to="courses.coursepage",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrollments",
+                        to="people.officer",
+                    ),
+                ),
+                (
+                    "last_lesson",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="courses.lessonpage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '选课',
-                'verbose_name_plural': '选课',
+                "verbose_name": "选课",
+                "verbose_name_plural": "选课",
             },
         ),
         migrations.CreateModel(
-            name='LessonProgress',
+            name="LessonProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='首次打开')),
-                ('last_seen_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='最近心跳')),
-                ('seconds', models.PositiveIntegerField(default=0, verbose_name='学习时长（秒）')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='courses.enrollment')),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='courses.lessonpage')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lesson_progress', to='people.officer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "opened_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="首次打开"
+                    ),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="最近心跳"
+                    ),
+                ),
+                ("seconds", models.PositiveIntegerField(default=0, verbose_name="学习时长（秒）")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress",
+                        to="courses.enrollment",
+                    ),
+                ),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress",
+                        to="courses.lessonpage",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lesson_progress",
+                        to="people.officer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '课时进度',
-                'verbose_name_plural': '课时进度',
+                "verbose_name": "课时进度",
+                "verbose_name_plural": "课时进度",
             },
         ),
         migrations.CreateModel(
-            name='StudyNote',
+            name="StudyNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='笔记')),
-                ('char_count', models.PositiveIntegerField(default=0, verbose_name='字数')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='courses.lessonpage')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='people.officer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="笔记")),
+                ("char_count", models.PositiveIntegerField(default=0, verbose_name="字数")),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="courses.lessonpage",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="people.officer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '学习笔记',
-                'verbose_name_plural': '学习笔记',
+                "verbose_name": "学习笔记",
+                "verbose_name_plural": "学习笔记",
             },
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.UniqueConstraint(fields=('officer', 'course'), name='unique_enrollment'),
+            model_name="enrollment",
+            constraint=models.UniqueConstraint(
+                fields=("officer", "course"), name="unique_enrollment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lessonprogress',
-            constraint=models.UniqueConstraint(fields=('officer', 'lesson'), name='unique_lesson_progress'),
+            model_name="lessonprogress",
+            constraint=models.UniqueConstraint(
+                fields=("officer", "lesson"), name="unique_lesson_progress"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='studynote',
-            constraint=models.UniqueConstraint(fields=('officer', 'lesson'), name='unique_note'),
+            model_name="studynote",
+            constraint=models.UniqueConstraint(fields=("officer", "lesson"), name="unique_note"),
         ),
     ]

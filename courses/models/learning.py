@@ -59,6 +59,9 @@ class LessonProgress(models.Model):
         verbose_name = _("课时进度")
         verbose_name_plural = _("课时进度")
 
+    def __str__(self):
+        return f"{self.officer} · {self.lesson}"
+
 
 class StudyNote(models.Model):
     """学习笔记: one note per officer and lesson, edited as often as the officer likes."""
@@ -76,3 +79,6 @@ class StudyNote(models.Model):
         constraints = [models.UniqueConstraint(fields=["officer", "lesson"], name="unique_note")]
         verbose_name = _("学习笔记")
         verbose_name_plural = _("学习笔记")
+
+    def __str__(self):
+        return f"{self.officer} · {self.lesson}（{self.char_count} 字）"

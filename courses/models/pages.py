@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -183,12 +185,29 @@ class LessonPage(LoginRequiredPageMixin, Page):
             record_lesson_opened(user=request.user, lesson=self)
         return super().serve(request, *args, **kwargs)
 
+    def body_cache_key(self) -> str:
+        """Changes whenever the rendered body would: a new page revision, another language,
+        or a new current revision of any regulation the body cites (an amendment)."""
+        from courses.models import Regulation
+
+        stamps = (
+            Regulation.objects.filter(revisions__articles__citing_lessons=self)
+            .order_by("pk")
+            .values_list("pk", "current_revision_id")
+            .distinct()
+        )
+        published = self.last_published_at.timestamp() if self.last_published_at else 0
+        regulations = ",".join(f"{pk}.{revision}" for pk, revision in stamps)
+        return f"{self.pk}:{self.latest_revision_id}:{published}:{get_language()}:{regulations}"
+
     def get_context(self, request, *args, **kwargs):
         from courses.services.articles import current_versions
         from courses.services.learning import lesson_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["current_articles"] = current_versions(self.article_ids())
+        context["body_cache_key"] = self.body_cache_key()
+        # Resolved only when the cached body is missing and the blocks render.
+        context["current_articles"] = SimpleLazyObject(lambda: current_versions(self.article_ids()))
         context.update(lesson_context(user=request.user, lesson=self))
         return context
 

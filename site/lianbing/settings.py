@@ -129,7 +129,14 @@ CACHES = {
         # a Redis cache can replace it where one runs.
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "lianbing_cache",
-    }
+    },
+    # Rendered fragments keyed by content versions (a lesson body and the revisions of the
+    # regulations it cites): stale keys are never read again, so a per-process cache is safe.
+    "render": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lianbing-render",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 TASKS = {

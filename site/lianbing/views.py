@@ -1,16 +1,20 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import Enrollment
+from courses.services.learning import continue_lesson, yearly_note_chars
 from people.models import Officer
 
 # Sections later work fills; shown now so officers see where things will be.
 UPCOMING_SECTIONS = [
-    {"title": _("我的课程"), "text": _("暂无课程")},
     {"title": _("我的考试"), "text": _("暂无考试")},
     {"title": _("我的证书"), "text": _("暂无证书")},
     {"title": _("本年学时"), "text": _("暂无学时记录")},
 ]
+DASHBOARD_COURSES = 3
 
 
 @login_required
@@ -22,8 +26,22 @@ def dashboard(request):
         .filter(user=request.user)
         .first()
     )
-    return render(
-        request,
-        "lianbing/dashboard.html",
-        {"officer": officer, "upcoming": UPCOMING_SECTIONS},
-    )
+    context = {"officer": officer, "upcoming": UPCOMING_SECTIONS}
+    if officer is not None:
+        # Unfinished courses first, the most recently studied on top.
+        enrollments = (
+            Enrollment.objects.filter(officer=officer, course__live=True)
+            .select_related("course")
+            .order_by(
+                F("completed_at").desc(nulls_first=True),
+                F("last_activity_at").desc(nulls_last=True),
+                "-enrolled_at",
+            )
+        )
+        context.update(
+            my_courses=[enrollment.course for enrollment in enrollments[:DASHBOARD_COURSES]],
+            more_courses=enrollments.count() > DASHBOARD_COURSES,
+            continue_lesson=continue_lesson(officer=officer),
+            note_chars=yearly_note_chars(officer=officer, year=timezone.localdate().year),
+        )
+    return render(request, "lianbing/dashboard.html", context)

@@ -39,6 +39,34 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def seed_snapshot(django_db_setup, django_db_blocker):
+    """The database as the migrations seeded it: home page, role groups, domains."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def restores_seed_data(seed_snapshot, django_db_blocker):
+    """Starts each browser test from the seeded rows.
+
+    Browser tests need a live server, so the database is flushed after each of them, seeded
+    rows included, and Django's serialized_rollback cannot restore them because the test
+    thread's connection changes once Playwright runs. Restoring at set-up does not depend on
+    the order in which fixtures are torn down.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        # A flush re-creates content types and permissions with new ids: clear them first.
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(seed_snapshot)
+    yield
+
+
+@pytest.fixture(scope="session")
 def chromium():
     from playwright.sync_api import sync_playwright
 

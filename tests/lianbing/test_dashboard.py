@@ -53,3 +53,40 @@ def test_staff_without_an_officer_profile_gets_a_pointer_not_an_error(client, db
     response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert "没有学员档案" in response.text
+
+
+def test_dashboard_shows_my_courses_continue_link_and_yearly_note_count(client, city):
+    from courses.services import learning
+    from tests.courses.course_factory import build_course
+
+    me = OfficerFactory(unit=city["east_squad"])
+    other = OfficerFactory(unit=city["east_squad"])
+    mine = build_course(title="著作权法精讲", lessons=3)
+    theirs = build_course(title="别人的课程", lessons=1)
+    learning.enroll(officer=me, course=mine.course)
+    learning.enroll(officer=other, course=theirs.course)
+    learning.mark_lesson_done(officer=me, lesson=mine.lessons[0])
+    learning.save_note(officer=me, lesson=mine.lessons[0], text="侵权复制品 应当没收。")
+    learning.save_note(officer=other, lesson=theirs.lessons[0], text="不应计入我的字数")
+
+    client.force_login(me.user)
+    page = client.get(reverse("dashboard")).text
+
+    assert "著作权法精讲" in page and "1/3 课时" in page
+    assert "别人的课程" not in page
+    assert f'href="{mine.lessons[1].url}" data-testid="continue"' in page
+    assert "暂无课程" not in page
+    assert '<span class="fs-4 fw-bold">10</span>' in page
+    # The other sections are still placeholders until their work lands.
+    assert "暂无考试" in page and "暂无证书" in page and "暂无学时记录" in page
+
+
+def test_dashboard_without_courses_points_to_the_course_centre(client, city):
+    from tests.courses.course_factory import course_index
+
+    index = course_index()
+    me = OfficerFactory(unit=city["west"])
+    client.force_login(me.user)
+    page = client.get(reverse("dashboard")).text
+    assert "暂无课程" in page and f'href="{index.url}"' in page
+    assert '<span class="fs-4 fw-bold">0</span>' in page

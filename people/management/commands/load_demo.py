@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from courses import demo as courses_demo
 from lianbing import demo as portal_demo
 from people import demo
 from people.models import Officer
@@ -19,6 +20,7 @@ from people.models import Officer
 STEPS: list[Callable[[demo.DemoConfig], demo.StepReport]] = [
     demo.load_organisation,
     portal_demo.load_announcements,
+    courses_demo.load_courses,
 ]
 
 LOGIN_COLUMNS = ("角色", "工号/用户名", "姓名", "单位/管辖范围", "密码", "备注")
