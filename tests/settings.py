@@ -17,3 +17,14 @@ SECURE_HSTS_SECONDS = 0
 # Tests serve static files from the app and project folders, not from collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A file, not an in-memory database: the live server's request threads then get their own
+# connections instead of sharing the test's, which garbles queries when the browser sends
+# requests in parallel (a page, its scripts, heartbeats).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"lianbing-test-{os.getpid()}.sqlite3")
+    }

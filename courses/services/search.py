@@ -83,7 +83,7 @@ class ArticleHit:
 
 
 def _number(text: str) -> int:
-    return int(text) if text.isdigit() else chinese_to_int(text)
+    return int(text) if text.isascii() and text.isdigit() else chinese_to_int(text)
 
 
 def parse_query(query: str) -> ParsedQuery:
@@ -91,6 +91,8 @@ def parse_query(query: str) -> ParsedQuery:
     parsed = ParsedQuery()
     seen = set()
     for raw in _SEPARATORS.split((query or "").strip()):
+        if len(parsed.terms) + len(parsed.numbers) >= MAX_TERMS:
+            break
         raw = raw.translate(_QUOTES).strip()
         if not raw or raw.lower() in seen:
             continue
@@ -110,8 +112,6 @@ def parse_query(query: str) -> ParsedQuery:
         variants = dict.fromkeys([raw.lower(), folded.lower()])
         variants.update(dict.fromkeys(SYNONYMS.get(folded.lower(), ())))
         parsed.terms.append(Term(raw, tuple(variants)))
-        if len(parsed.terms) + len(parsed.numbers) >= MAX_TERMS:
-            break
     return parsed
 
 
@@ -167,20 +167,21 @@ def search_articles(query: str, *, limit: int = 50) -> list[ArticleHit]:
         return []
     weights = _term_weights(parsed.terms)
     average = sum(len(article.text) for article in articles) / len(articles)
-    hits = []
+    scored = []
     for order, article in enumerate(articles):
-        regulation = article.revision.regulation
-        score, title_match = _score(article, regulation, parsed.terms, weights, average)
-        hit = ArticleHit(
+        score, title_match = _score(article, parsed.terms, weights, average)
+        scored.append((-score, order, article, title_match))
+    scored.sort(key=lambda item: item[:2])
+    return [
+        ArticleHit(
             article=article,
-            regulation=regulation,
-            score=score,
+            regulation=article.revision.regulation,
+            score=-negative_score,
             snippet=highlight(article.text, parsed.variants),
             title_match=title_match,
         )
-        hits.append((-score, order, hit))
-    hits.sort(key=lambda item: item[:2])
-    return [hit for _score_, _order, hit in hits[:limit]]
+        for negative_score, _order, article, title_match in scored[:limit]
+    ]
 
 
 def _term_weights(terms: list[Term]) -> dict[Term, float]:
@@ -195,8 +196,8 @@ def _term_weights(terms: list[Term]) -> dict[Term, float]:
     return weights
 
 
-def _score(article, regulation, terms, weights, average) -> tuple[float, bool]:
-    text, title = article.text.lower(), regulation.title.lower()
+def _score(article, terms, weights, average) -> tuple[float, bool]:
+    text, title = article.text.lower(), article.revision.regulation.title.lower()
     length = len(text) / (average or 1)
     score, title_match = 0.0, False
     for term in terms:

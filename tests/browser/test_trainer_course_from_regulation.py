@@ -4,7 +4,6 @@ searches the library. Then the amendment arrives: the diff, and the 待复核 wo
 
 import importlib
 import re
-import threading
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -60,41 +59,10 @@ def migrated_data(transactional_db):
         )
 
 
-# The live server's threads share one in-memory SQLite connection with this test. Wagtail's
-# admin sends requests in parallel (a page and its scripts, the editor's editing-session
-# beacon when leaving it); racing on that connection garbles queries ("bad parameter or other
-# API misuse"), and a session that fails to load is an empty one, whose cookie Django then
-# deletes: the trainer is suddenly logged out. So requests, and this test's own queries, take
-# turns.
-SERVER_LOCK = threading.RLock()
-
-
-@pytest.fixture
-def one_request_at_a_time(live_server):
-    httpd = live_server.thread.httpd
-    app = httpd.get_app()
-    if getattr(app, "takes_turns", False):
-        return
-
-    def taking_turns(environ, start_response):
-        with SERVER_LOCK:
-            result = app(environ, start_response)
-            try:
-                body = b"".join(result)
-            finally:
-                if hasattr(result, "close"):
-                    result.close()
-        return [body]
-
-    taking_turns.takes_turns = True
-    httpd.set_app(taking_turns)
-
-
 def settled(page, query):
     """Run an ORM query from the test once the page has loaded, between server requests."""
     page.wait_for_load_state("networkidle")
-    with SERVER_LOCK:
-        return query()
+    return query()
 
 
 def admin_log_in(page, username):
@@ -117,7 +85,7 @@ def upload(page, path):
 
 
 def test_trainer_imports_a_regulation_builds_and_publishes_a_course(
-    migrated_data, one_request_at_a_time, desktop, phone, screenshot
+    migrated_data, desktop, phone, screenshot
 ):
     trainer = UserFactory(roles=[Role.TRAINER], last_name="王", first_name="教员")
     officer = UserFactory(roles=[Role.OFFICER])
