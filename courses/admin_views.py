@@ -31,7 +31,7 @@ from courses.services.course_builder import (
     lesson_groups,
 )
 from courses.services.regulation_diff import diff_articles, paragraph_diff
-from courses.services.regulation_import import import_regulation
+from courses.services.regulation_import import decode_regulation_text, import_regulation
 from courses.services.regulation_parser import RegulationParseError
 from lianbing.errors import DomainError
 from people.services import audit
@@ -61,20 +61,6 @@ class LibraryView(PermissionRequiredMixin, WagtailAdminTemplateMixin):
             {"url": REGULATION_LIST_URL, "label": _("法规")},
             {"url": "", "label": self.get_page_title()},
         ]
-
-
-def decode_upload(upload) -> str:
-    """The uploaded file (its size checked by the form) as text, or DomainError saying why not."""
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DomainError(
-            _("文件不是 UTF-8 编码（第 %(byte)d 字节处无法解码）") % {"byte": error.start + 1},
-            code="file_encoding",
-        ) from None
-    if not text.strip():
-        raise DomainError(_("文件为空"), code="file_empty")
-    return text
 
 
 class RegulationUploadForm(forms.Form):
@@ -110,7 +96,7 @@ class ImportView(LibraryView, FormView):
         context = {"form": form, "source_name": upload.name}
         try:
             summary = import_regulation(
-                text=decode_upload(upload),
+                text=decode_regulation_text(upload.read()),
                 source_name=upload.name,
                 actor=self.request.user,
                 dry_run=form.cleaned_data["dry_run"],

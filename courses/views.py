@@ -22,8 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courses.models import CoursePage, Enrollment, LessonPage, StudyNote
 from courses.services import learning
 from lianbing.errors import DomainError
+from people.forms import show_visible_unit_tree
 from people.models import Domain
-from people.utils import is_hr, visible_units
+from people.utils import is_hr
 
 
 def _officer_or_404(request):
@@ -180,11 +181,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = visible_units(user).order_by("path")
-        top = min((unit.depth for unit in units), default=1)
-        self.fields["units"].queryset = units
-        # Indented by depth, so the list reads as the unit tree.
-        self.fields["units"].label_from_instance = lambda u: "\u3000" * (u.depth - top) + u.name
+        show_visible_unit_tree(self.fields["units"], user)
 
     def clean(self):
         data = super().clean()

@@ -55,3 +55,13 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
     def save(self, commit=True):
         self.user.must_change_password = False
         return super().save(commit=commit)
+
+
+def show_visible_unit_tree(field, user) -> None:
+    """Limit a unit choice field to the units the user may see, indented as a tree."""
+    from people.utils import visible_units
+
+    units = visible_units(user).order_by("path")
+    top = min((unit.depth for unit in units), default=1)
+    field.queryset = units
+    field.label_from_instance = lambda unit: "\u3000" * (unit.depth - top) + unit.name

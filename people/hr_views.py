@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lianbing.errors import DomainError
+from people.forms import show_visible_unit_tree
 from people.models import Officer
 from people.services import audit
 from people.services.accounts import reset_officer_password
@@ -37,7 +38,7 @@ from people.services.roster_export import (
 from people.services.roster_import import import_roster
 from people.services.roster_read import read_roster
 from people.services.roster_types import Credential, RosterInvalid
-from people.utils import is_hr, visible_officers, visible_units
+from people.utils import is_hr, visible_officers
 
 PAGE_SIZE = 50
 # The initial passwords of this session's imports, until their one download.
@@ -89,11 +90,7 @@ class OfficerFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = visible_units(user).order_by("path")
-        top = min((unit.depth for unit in units), default=1)
-        self.fields["unit"].queryset = units
-        # Indented by depth, so the select reads as the unit tree.
-        self.fields["unit"].label_from_instance = lambda u: "\u3000" * (u.depth - top) + u.name
+        show_visible_unit_tree(self.fields["unit"], user)
 
 
 @hr_required

@@ -26,6 +26,21 @@ from courses.services.regulation_parser import ParsedRegulation, parse_regulatio
 from lianbing.errors import DomainError
 from people.services import audit
 
+
+def decode_regulation_text(data: bytes) -> str:
+    """A regulation file's bytes as text, or DomainError saying plainly why not."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DomainError(
+            _("文件不是 UTF-8 编码（第 %(byte)d 字节处无法解码）") % {"byte": error.start + 1},
+            code="file_encoding",
+        ) from None
+    if not text.strip():
+        raise DomainError(_("文件为空"), code="file_empty")
+    return text
+
+
 _STATUS = {
     "有效": Regulation.Status.CURRENT,
     "现行有效": Regulation.Status.CURRENT,

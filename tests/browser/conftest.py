@@ -56,13 +56,23 @@ def restores_seed_data(seed_snapshot, django_db_blocker):
     thread's connection changes once Playwright runs. Restoring at set-up does not depend on
     the order in which fixtures are torn down.
     """
+    from django.apps import apps
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
 
     with django_db_blocker.unblock():
         # A flush re-creates content types and permissions with new ids: clear them first.
         call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(seed_snapshot)
+        # Restored rows keep their ids while the flush reset PostgreSQL's sequences; move the
+        # sequences past them as loaddata does, or the next insert collides.
+        models = list(apps.get_models(include_auto_created=True))
+        statements = connection.ops.sequence_reset_sql(no_style(), models)
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
     yield
 
 

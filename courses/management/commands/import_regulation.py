@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
-from courses.services.regulation_import import import_regulation
+from courses.services.regulation_import import decode_regulation_text, import_regulation
 from courses.services.regulation_parser import RegulationParseError, parse_regulation
 from lianbing.errors import DomainError
 
@@ -30,16 +30,7 @@ def read_text(path: Path) -> str:
             _("无法读取文件：%(error)s") % {"error": error.strerror or error},
             code="file_unreadable",
         ) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DomainError(
-            _("文件不是 UTF-8 编码（第 %(byte)d 字节处无法解码）") % {"byte": error.start + 1},
-            code="file_encoding",
-        ) from None
-    if not text.strip():
-        raise DomainError(_("文件为空"), code="file_empty")
-    return text
+    return decode_regulation_text(data)
 
 
 class Command(BaseCommand):
