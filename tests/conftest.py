@@ -35,3 +35,12 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def fresh_version_cache():
+    """Frozen question versions are cached per process by id; rolled-back tests reuse ids."""
+    from quizzes.services.attempts import version_payload
+
+    version_payload.cache_clear()
+    yield

@@ -16,6 +16,7 @@ urlpatterns = [
     path("my/", views.dashboard, name="dashboard"),
     path("learn/", include("courses.urls")),
     path("search/", include("courses.search_urls")),
+    path("exams/", include("quizzes.urls")),
 ]
 
 if settings.DEBUG:

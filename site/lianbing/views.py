@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Enrollment
 from courses.services.learning import continue_lesson, yearly_note_chars
 from people.models import Officer
+from quizzes.services.eligibility import exam_summary
 
 # Sections later work fills; shown now so officers see where things will be.
 UPCOMING_SECTIONS = [
-    {"title": _("我的考试"), "text": _("暂无考试")},
     {"title": _("我的证书"), "text": _("暂无证书")},
     {"title": _("本年学时"), "text": _("暂无学时记录")},
 ]
@@ -43,5 +43,6 @@ def dashboard(request):
             more_courses=enrollments.count() > DASHBOARD_COURSES,
             continue_lesson=continue_lesson(officer=officer),
             note_chars=yearly_note_chars(officer=officer, year=timezone.localdate().year),
+            exams=exam_summary(officer),
         )
     return render(request, "lianbing/dashboard.html", context)

@@ -78,7 +78,7 @@ def test_dashboard_shows_my_courses_continue_link_and_yearly_note_count(client, 
     assert "暂无课程" not in page
     assert '<span class="fs-4 fw-bold">10</span>' in page
     # The other sections are still placeholders until their work lands.
-    assert "暂无考试" in page and "暂无证书" in page and "暂无学时记录" in page
+    assert "暂无待参加的考试" in page and "暂无证书" in page and "暂无学时记录" in page
 
 
 def test_dashboard_without_courses_points_to_the_course_centre(client, city):

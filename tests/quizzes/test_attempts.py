@@ -1,0 +1,256 @@
+"""Taking a quiz through the services: drawing, saving, deadlines, submitting, grading."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from courses.services.learning import officer_of  # noqa: F401  (import check)
+from quizzes.models import Attempt, Question
+from quizzes.services import attempts, grading
+from quizzes.services.attempts import AttemptError
+from tests.factories import OfficerFactory
+from tests.quizzes import bank_factory as bf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(city):
+    return OfficerFactory(unit=city["east_squad"])
+
+
+@pytest.fixture
+def bank():
+    cat = bf.category()
+    return {
+        "category": cat,
+        "questions": [
+            bf.question(kind, cat) for kind in ("single", "multiple", "truefalse", "fill")
+        ]
+        + [
+            bf.question("single", cat, stem=f"第{i}道单选题", options=["甲", "乙", "丙"])
+            for i in range(6)
+        ],
+    }
+
+
+def test_start_draws_the_rule_count_and_freezes_the_paper(officer, bank):
+    quiz = bf.quiz(
+        rules=[{"category": bank["category"], "kind": "single", "count": 5, "points": Decimal("2")}]
+    )
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer, seed=1)
+    items = list(attempt.items.order_by("position"))
+    assert len(items) == 5
+    assert {item.version.payload["kind"] for item in items} == {"single"}
+    assert attempt.max_score == Decimal("10")
+    assert len({item.version.question_id for item in items}) == 5
+    # Editing a drawn question later does not change what this attempt was given.
+    question = items[0].version.question
+    question.stem = "改写后的题干"
+    question.save()
+    from quizzes.services.bank import freeze
+
+    freeze(question)
+    items[0].refresh_from_db()
+    assert items[0].version.payload["stem"] != "改写后的题干"
+
+
+def test_starting_twice_returns_the_attempt_in_progress(officer, bank):
+    quiz = bf.quiz(fixed=bank["questions"][:3])
+    first = attempts.start_attempt(quiz=quiz, officer=officer)
+    assert attempts.start_attempt(quiz=quiz, officer=officer).pk == first.pk
+    assert Attempt.objects.filter(quiz=quiz, officer=officer).count() == 1
+
+
+def test_a_rule_larger_than_the_bank_refuses_to_start(officer, bank):
+    quiz = bf.quiz(rules=[{"category": bank["category"], "kind": "fill", "count": 3}])
+    with pytest.raises(AttemptError) as error:
+        attempts.start_attempt(quiz=quiz, officer=officer)
+    assert error.value.code == "bank_too_small"
+    assert not Attempt.objects.exists()
+
+
+def test_draft_and_needs_review_questions_are_never_drawn(officer, bank):
+    cat = bank["category"]
+    Question.objects.filter(kind="multiple").update(status=Question.Status.NEEDS_REVIEW)
+    bf.question("multiple", cat, status="draft")
+    quiz = bf.quiz(rules=[{"category": cat, "kind": "multiple", "count": 1}])
+    with pytest.raises(AttemptError):
+        attempts.start_attempt(quiz=quiz, officer=officer)
+
+
+def _item(attempt, kind):
+    return next(i for i in attempt.items.all() if i.version.payload["kind"] == kind)
+
+
+def test_a_late_arriving_older_answer_does_not_replace_a_newer_one(officer, bank):
+    quiz = bf.quiz(fixed=bank["questions"][:1], shuffle_options=False)
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+    attempts.save_answer(
+        attempt_id=attempt.pk, officer_id=officer.pk, position=1, response=2, seq=200
+    )
+    # The other tab's answer was given earlier and arrives later: the newer one stands.
+    item = attempts.save_answer(
+        attempt_id=attempt.pk, officer_id=officer.pk, position=1, response=0, seq=100
+    )
+    assert item.response == 2 and item.response_seq == 200
+
+
+def test_answers_after_the_deadline_are_refused_and_the_attempt_is_finalised(officer, bank):
+    quiz = bf.quiz(fixed=bank["questions"][:2], time_limit_minutes=10)
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+    later = attempt.deadline + timedelta(seconds=1)
+    with pytest.raises(AttemptError) as error:
+        attempts.save_answer(
+            attempt_id=attempt.pk, officer_id=officer.pk, position=1, response=0, seq=1, now=later
+        )
+    assert error.value.code == "time_up"
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.GRADED
+    assert attempt.ending == Attempt.Ending.TIME_UP
+    assert not attempt.items.filter(response__isnull=False).exists()
+
+
+def test_the_deadline_is_capped_by_the_quiz_closing_time(officer, bank):
+    closes = timezone.now() + timedelta(minutes=5)
+    quiz = bf.quiz(fixed=bank["questions"][:1], time_limit_minutes=60, closes_at=closes)
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+    assert attempt.deadline == closes
+
+
+def test_double_submit_yields_one_result(officer, bank):
+    quiz = bf.quiz(fixed=bank["questions"][:4], shuffle_options=False, shuffle_questions=False)
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+    attempts.save_answer(
+        attempt_id=attempt.pk, officer_id=officer.pk, position=1, response=0, seq=1
+    )
+    first = attempts.submit_attempt(attempt_id=attempt.pk, officer_id=officer.pk)
+    ended_at = first.ended_at
+    second = attempts.submit_attempt(attempt_id=attempt.pk, officer_id=officer.pk)
+    assert second.ended_at == ended_at and second.score == first.score == Decimal("2")
+    assert Attempt.objects.filter(quiz=quiz).count() == 1
+
+
+def test_objective_answers_are_graded_at_submit(officer, bank):
+    single, multiple, truefalse, fill = bank["questions"][:4]
+    quiz = bf.quiz(fixed=[single, multiple, truefalse, fill], shuffle_questions=False)
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+    answers = {1: 0, 2: [0, 1], 3: False, 4: ["１５ "]}  # full-width digits and a space
+    for position, response in answers.items():
+        attempts.save_answer(
+            attempt_id=attempt.pk,
+            officer_id=officer.pk,
+            position=position,
+            response=response,
+            seq=1,
+        )
+    attempt = attempts.submit_attempt(attempt_id=attempt.pk, officer_id=officer.pk)
+    scores = dict(attempt.items.values_list("position", "score"))
+    assert scores == {1: Decimal("2"), 2: Decimal("0"), 3: Decimal("2"), 4: Decimal("2")}
+    assert attempt.score == Decimal("6") and attempt.state == Attempt.State.GRADED
+
+
+def test_partial_credit_for_multiple_choice_when_the_quiz_says_so(officer, bank):
+    quiz = bf.quiz(fixed=[bank["questions"][1]], multiple_scoring="partial")
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+    attempts.save_answer(
+        attempt_id=attempt.pk, officer_id=officer.pk, position=1, response=[0, 1], seq=1
+    )
+    attempt = attempts.submit_attempt(attempt_id=attempt.pk, officer_id=officer.pk)
+    assert attempt.score == Decimal("1.33")
+
+
+def test_short_answers_wait_for_a_trainer_then_the_attempt_is_totalled(officer, bank):
+    short = bf.question("short", bank["category"], points="5")
+    quiz = bf.quiz(fixed=[bank["questions"][0], short], shuffle_questions=False)
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+    attempts.save_answer(
+        attempt_id=attempt.pk, officer_id=officer.pk, position=1, response=0, seq=1
+    )
+    attempts.save_answer(
+        attempt_id=attempt.pk, officer_id=officer.pk, position=2, response="涉及较大数额罚款", seq=1
+    )
+    attempt = attempts.submit_attempt(attempt_id=attempt.pk, officer_id=officer.pk)
+    assert attempt.state == Attempt.State.GRADING and attempt.score is None
+    item = attempt.items.get(position=2)
+    trainer = OfficerFactory(unit=officer.unit).user
+    with pytest.raises(AttemptError):
+        grading.grade_item(item_id=item.pk, actor=trainer, score="6")  # above the item's 5
+    grading.grade_item(item_id=item.pk, actor=trainer, score="4", feedback="要点基本齐全")
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.GRADED and attempt.score == Decimal("6")
+    assert attempt.passed is True
+
+
+def test_case_questions_grade_objective_parts_and_wait_for_the_short_part(officer, bank):
+    case = bf.question("case", bank["category"])
+    quiz = bf.quiz(fixed=[case], shuffle_options=False)
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+    attempts.save_answer(
+        attempt_id=attempt.pk,
+        officer_id=officer.pk,
+        position=1,
+        response=[0, "应当责令停业整顿"],
+        seq=1,
+    )
+    attempt = attempts.submit_attempt(attempt_id=attempt.pk, officer_id=officer.pk)
+    item = attempt.items.get()
+    assert item.needs_grading and item.part_scores == ["2.00", None]
+    grading.grade_item(item_id=item.pk, actor=officer.user, part_scores=[None, "2.5"])
+    attempt.refresh_from_db()
+    assert attempt.score == Decimal("4.50")
+
+
+def test_attempts_allowed_are_enforced(officer, bank):
+    quiz = bf.quiz(fixed=bank["questions"][:1], attempts_allowed=1)
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+    attempts.submit_attempt(attempt_id=attempt.pk, officer_id=officer.pk)
+    with pytest.raises(AttemptError) as error:
+        attempts.start_attempt(quiz=quiz, officer=officer)
+    assert error.value.code == "not_allowed"
+
+
+def test_only_the_audience_may_start(city, bank):
+    quiz = bf.quiz(fixed=bank["questions"][:1], audience_everyone=False)
+    quiz.audience_units.add(city["east"])
+    quiz.save()  # parental many-to-many changes are written on save
+    insider = OfficerFactory(unit=city["east_squad"])
+    outsider = OfficerFactory(unit=city["west"])
+    assert attempts.start_attempt(quiz=quiz, officer=insider)
+    with pytest.raises(AttemptError):
+        attempts.start_attempt(quiz=quiz, officer=outsider)
+
+
+def test_an_officer_cannot_answer_another_officers_attempt(city, bank):
+    quiz = bf.quiz(fixed=bank["questions"][:1])
+    owner = OfficerFactory(unit=city["east"])
+    intruder = OfficerFactory(unit=city["east"])
+    attempt = attempts.start_attempt(quiz=quiz, officer=owner)
+    with pytest.raises(AttemptError) as error:
+        attempts.save_answer(
+            attempt_id=attempt.pk, officer_id=intruder.pk, position=1, response=0, seq=1
+        )
+    assert error.value.code == "not_found"
+    with pytest.raises(AttemptError):
+        attempts.submit_attempt(attempt_id=attempt.pk, officer_id=intruder.pk)
+
+
+def test_grading_methods_combine_attempts(officer, bank):
+    quiz = bf.quiz(
+        fixed=bank["questions"][:2],
+        attempts_allowed=3,
+        grading_method="average",
+        shuffle_questions=False,
+        shuffle_options=False,
+    )
+    for response in (0, 1):
+        attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+        attempts.save_answer(
+            attempt_id=attempt.pk, officer_id=officer.pk, position=1, response=response, seq=1
+        )
+        attempts.submit_attempt(attempt_id=attempt.pk, officer_id=officer.pk)
+    assert grading.quiz_grade(quiz, officer) == Decimal("25.00")
+    quiz.grading_method = "highest"
+    assert grading.quiz_grade(quiz, officer) == Decimal("50.00")
