@@ -257,6 +257,18 @@ class ArticleURLFinder(ModelAdminURLFinder):
         return self.construct_edit_url(instance)
 
 
+class ArticleInspectView(InspectView):
+    """Other apps add actions for an article (e.g. drafting questions from it) through the
+    `register_article_buttons` hook: fn(user, article) -> list[Button]."""
+
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        for fn in hooks.get_hooks("register_article_buttons"):
+            buttons += fn(self.request.user, self.object)
+        return buttons
+
+
 class ArticleViewSet(SnippetViewSet):
     model = Article
     icon = "doc-full"
@@ -269,6 +281,7 @@ class ArticleViewSet(SnippetViewSet):
     inspect_view_enabled = True
     inspect_view_fields = ["revision", "chapter", "section", "display", "text"]
     index_view_class = ArticleIndexView
+    inspect_view_class = ArticleInspectView
     chooser_viewset_class = ArticleChooserViewSet
     list_per_page = 50
 

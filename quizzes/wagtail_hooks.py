@@ -18,6 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from courses.models import ReviewFlag
 from quizzes import admin_grading_views
+from quizzes.admin_draft_views import article_draft_button
 from quizzes.admin_forms import OPTION_FIELDS, CasePartForm, CategoryForm, QuestionForm
 from quizzes.models import Category, Question, Quiz
 from quizzes.services.bank import freeze
@@ -232,4 +233,22 @@ def register_quiz_admin_urls():
     return [
         path("quizzes/", include((admin_urlpatterns, "quiz_admin"))),
         path("quizzes/analysis/", include("quizzes.admin_analysis_urls")),
+        path("quizzes/draft/", include("quizzes.admin_draft_urls")),
     ]
+
+
+@hooks.register("register_article_buttons")
+def draft_questions_button(user, article):
+    return article_draft_button(user, article)
+
+
+@hooks.register("register_quiz_menu_item")
+def draft_menu_item():
+    return PermissionMenuItem(
+        _("由条文生成试题"),
+        reverse("quiz_drafting:draft"),
+        name="draft-from-article",
+        icon_name="doc-full",
+        order=30,
+        permission="quizzes.add_question",
+    )

@@ -23,6 +23,17 @@ def load(*args) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def without_exam_steps(monkeypatch):
+    """The question bank and exam steps have their own tests (tests/quizzes/test_demo_bank.py)
+    and take most of load_demo's time; the organisation tests run without them."""
+    from people.management.commands import load_demo
+
+    exam_steps = {"load_question_bank", "load_demo_attempts"}
+    steps = [step for step in load_demo.STEPS if step.__name__ not in exam_steps]
+    monkeypatch.setattr(load_demo, "STEPS", steps)
+
+
 @pytest.fixture
 def demo_service(db):
     return load()

@@ -14,6 +14,8 @@ from courses import demo as courses_demo
 from lianbing import demo as portal_demo
 from people import demo
 from people.models import Officer
+from quizzes import demo as quizzes_demo
+from quizzes import demo_attempts
 
 # The steps, in order. Each takes a DemoConfig and returns a StepReport; later demo data
 # (courses, questions, training records) is added here as further steps.
@@ -21,6 +23,8 @@ STEPS: list[Callable[[demo.DemoConfig], demo.StepReport]] = [
     demo.load_organisation,
     portal_demo.load_announcements,
     courses_demo.load_courses,
+    quizzes_demo.load_question_bank,
+    demo_attempts.load_demo_attempts,
 ]
 
 LOGIN_COLUMNS = ("角色", "工号/用户名", "姓名", "单位/管辖范围", "密码", "备注")
