@@ -234,7 +234,32 @@ def register_quiz_admin_urls():
         path("quizzes/", include((admin_urlpatterns, "quiz_admin"))),
         path("quizzes/analysis/", include("quizzes.admin_analysis_urls")),
         path("quizzes/draft/", include("quizzes.admin_draft_urls")),
+        path("questions/transfer/", include("quizzes.admin_import_urls")),
     ]
+
+
+@hooks.register("register_quiz_menu_item")
+def import_menu_item():
+    return PermissionMenuItem(
+        _("导入试题"),
+        reverse("question_io:import"),
+        name="question-import",
+        icon_name="upload",
+        order=40,
+        permission="quizzes.add_question",
+    )
+
+
+@hooks.register("register_quiz_menu_item")
+def export_menu_item():
+    return PermissionMenuItem(
+        _("导出试题"),
+        reverse("question_io:export"),
+        name="question-export",
+        icon_name="download",
+        order=50,
+        permission="quizzes.view_question",
+    )
 
 
 @hooks.register("register_article_buttons")

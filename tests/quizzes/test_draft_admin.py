@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from courses.models import Article, Regulation
 from courses.services.regulation_import import import_regulation
@@ -23,15 +23,6 @@ pytestmark = pytest.mark.django_db
 
 def draft_url() -> str:
     return reverse("quiz_drafting:draft")
-
-
-@pytest.fixture(autouse=True)
-def mounted(settings):
-    """Mount the page unless quizzes.wagtail_hooks already does."""
-    try:
-        draft_url()
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.quizzes.draft_urls"
 
 
 @pytest.fixture
