@@ -67,6 +67,46 @@ class CasePartForm(QuestionContentForm):
 
 
 class QuestionForm(QuestionContentForm):
+    """法条依据 is typed the way the Excel template writes it, and resolved against the
+    current text of each regulation (a chooser over every article would list thousands)."""
+
+    citations = forms.CharField(
+        label=_("法条依据"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：《行政处罚法》第三十条；第三十一条。多条用“；”分隔，按现行文本查找。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            from quizzes.services.payload import article_label
+
+            articles = self.instance.cited_articles.select_related("revision__regulation")
+            self.fields["citations"].initial = "；".join(article_label(a) for a in articles)
+
+    def clean_citations(self):
+        from quizzes.services.formats.citations import split_citations
+        from quizzes.services.question_import import ArticleLibrary
+
+        text = self.cleaned_data.get("citations", "")
+        if self.instance.pk and text.strip() == (self.fields["citations"].initial or ""):
+            # Unchanged: keep the cited articles, which may be in an amended text whose
+            # numbers now mean other articles (the review queue shows what changed).
+            return text
+        try:
+            labels = split_citations(text)
+            library = ArticleLibrary()
+            self.cleaned_data["articles"] = [library.resolve(label) for label in labels]
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+        return text
+
+    def save(self, commit=True):
+        if "articles" in self.cleaned_data:
+            self.instance.cited_articles = self.cleaned_data["articles"]
+        return super().save(commit=commit)
+
     def clean(self):
         cleaned = super().clean()
         parts = None

@@ -87,7 +87,7 @@ class QuestionViewSet(SnippetViewSet):
                 "parts", heading=_("案例分析小题"), label=_("小题"), panels=CONTENT_PANELS
             ),
             FieldRowPanel([FieldPanel("difficulty"), FieldPanel("tags")]),
-            FieldPanel("cited_articles", heading=_("法条依据")),
+            FieldPanel("citations"),
         ],
         base_form_class=QuestionForm,
     )

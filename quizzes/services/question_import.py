@@ -158,7 +158,7 @@ def _names(record: Record, problems: list[Problem]) -> None:
             )
 
 
-class _Library:
+class ArticleLibrary:
     """Resolves article labels against the current text of each regulation, with a cache."""
 
     def __init__(self):
@@ -196,7 +196,7 @@ def _same(stem: str) -> str:
 
 def _database_checks(records, default: str, problems: list[Problem]):
     """Articles by record index, and the indices of questions already in the bank."""
-    library, articles, duplicates = _Library(), {}, set()
+    library, articles, duplicates = ArticleLibrary(), {}, set()
     for index, record in enumerate(records):
         articles[index] = []
         for label in record.articles:

@@ -157,3 +157,39 @@ def test_the_proctor_sees_focus_losses_but_scores_are_untouched(client, trainer,
     page = client.get(reverse("quiz_admin:proctor", args=[quiz.pk])).content.decode()
     assert 'data-testid="away-count">1<' in page
     assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.IN_PROGRESS
+
+
+def test_legal_basis_is_typed_like_the_template_and_resolved_to_current_articles(client, trainer):
+    from tests.courses.course_factory import import_tiny_regulation
+
+    articles = import_tiny_regulation()
+    category = bf.category()
+    response = client.post(
+        ADD_URL, question_form(category, citations="《测试市文化市场管理条例》第二条；第三条")
+    )
+    assert response.status_code == 302
+    assert set(Question.objects.get().cited_articles.all()) == {
+        articles["第二条"],
+        articles["第三条"],
+    }
+
+
+def test_an_unknown_article_in_the_legal_basis_is_refused(client, trainer):
+    from tests.courses.course_factory import import_tiny_regulation
+
+    import_tiny_regulation()
+    response = client.post(
+        ADD_URL, question_form(bf.category(), citations="《测试市文化市场管理条例》第九十九条")
+    )
+    assert response.status_code == 200
+    assert "现行文本中没有" in response.content.decode()
+    assert not Question.objects.exists()
+
+
+def test_the_preview_shows_the_question_as_officers_see_it_and_the_key_below(client, trainer):
+    question = bf.question("single", bf.category(), explanation="依据第四条。")
+    url = f"/admin/snippets/quizzes/question/preview/{question.pk}/"
+    data = question_form(question.category, stem=question.stem, answer="C")
+    assert client.post(url, data).json()["is_valid"] is True
+    html = client.get(url).content.decode()
+    assert question.stem in html and "阅卷后可见" in html
