@@ -22,7 +22,9 @@ run: setup
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 $(MANAGE) load_demo --if-empty
-	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	@# The task worker finalises exams whose time is up; it stops with the server.
+	DEBUG=1 $(MANAGE) db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	  DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
