@@ -33,6 +33,7 @@ from courses.services.course_builder import (
 from courses.services.regulation_diff import diff_articles, paragraph_diff
 from courses.services.regulation_import import decode_regulation_text, import_regulation
 from courses.services.regulation_parser import RegulationParseError
+from lianbing.admin_helpers import PermissionRequiredMixin
 from lianbing.errors import DomainError
 from people.services import audit
 
@@ -40,17 +41,6 @@ from people.services import audit
 MAX_UPLOAD_BYTES = 1024 * 1024
 TOO_LARGE = gettext_lazy("文件过大（上限 1 MB），请确认上传的是法规文本。")
 REGULATION_LIST_URL = reverse_lazy("wagtailsnippets_courses_regulation:list")
-
-
-class PermissionRequiredMixin:
-    """Refuse with 403 unless the user holds every permission in `permissions`."""
-
-    permissions: tuple[str, ...] = ()
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perms(self.permissions):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class LibraryView(PermissionRequiredMixin, WagtailAdminTemplateMixin):

@@ -17,7 +17,6 @@ from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
@@ -36,6 +35,7 @@ from wagtail.snippets.views.snippets import (
 from courses import admin_views
 from courses.models import Article, Regulation, ReviewFlag, Revision
 from courses.services.search import filter_articles
+from lianbing.admin_helpers import PermissionMenuItem
 
 
 class ImportedOnlyPolicy(ModelPermissionPolicy):
@@ -298,15 +298,6 @@ class ArticleViewSet(SnippetViewSet):
 
 
 # --- Menu, URLs, home panel -------------------------------------------------------------
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 class ReviewQueueMenuItem(PermissionMenuItem):

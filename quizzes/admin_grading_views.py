@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from courses.admin_views import PermissionRequiredMixin
+from lianbing.admin_helpers import PermissionRequiredMixin
 from people.utils import is_hr
 from quizzes.models import Attempt, AttemptItem, IntegrityEvent, Quiz
 from quizzes.services import grading, scoring

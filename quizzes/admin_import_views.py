@@ -8,7 +8,6 @@ checks without saving. URLs: `quizzes.admin_import_urls`.
 import datetime
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views import View
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lianbing.admin_helpers import PermissionRequiredMixin
 from lianbing.errors import DomainError
 from people.services import audit
 from quizzes.models import Category
@@ -38,17 +38,6 @@ FORMAT_CHOICES = [
     ("gift", "GIFT"),
     ("moodlexml", "Moodle XML"),
 ]
-
-
-class PermissionRequiredMixin:
-    """Refuse with 403 unless the user holds every permission in `permissions`."""
-
-    permissions: tuple[str, ...] = ()
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perms(self.permissions):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class QuestionIOView(PermissionRequiredMixin, WagtailAdminTemplateMixin):

@@ -17,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from courses.models import ReviewFlag
+from lianbing.admin_helpers import PermissionMenuItem
 from quizzes import admin_grading_views
 from quizzes.admin_draft_views import article_draft_button
 from quizzes.admin_forms import OPTION_FIELDS, CasePartForm, CategoryForm, QuestionForm
@@ -172,15 +173,6 @@ def freeze_saved_question(request, instance):
         # Setting a flagged question active is the trainer's "reviewed".
         for flag in ReviewFlag.objects.for_object(instance).open():
             flag.resolve(request.user)
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 class GradingMenuItem(PermissionMenuItem):
