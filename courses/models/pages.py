@@ -25,13 +25,36 @@ class LoginRequiredPageMixin:
         return super().serve(request, *args, **kwargs)
 
 
-class CourseIndexPage(LoginRequiredPageMixin, Page):
+class TypedChildRouteMixin:
+    """Route to children of the one page type this page holds in a single query.
+
+    Wagtail's Page.route reads the child as a plain Page and then again as its specific
+    class; the course tree allows one child type per level, so the child is read as that
+    class directly. Anything else (another type, no such slug) falls back to Wagtail.
+    """
+
+    child_page_model_name = ""
+
+    def route(self, request, path_components):
+        if path_components:
+            from django.apps import apps
+
+            model = apps.get_model("courses", self.child_page_model_name)
+            subpage = model.objects.child_of(self).filter(slug=path_components[0]).first()
+            if subpage is not None and subpage.specific_class is model:
+                subpage._cached_parent_obj = self
+                return subpage.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+
+class CourseIndexPage(TypedChildRouteMixin, LoginRequiredPageMixin, Page):
     intro = models.CharField(_("导语"), max_length=250, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
     parent_page_types = ["lianbing.HomePage"]
     subpage_types = ["courses.CoursePage"]
+    child_page_model_name = "CoursePage"
     max_count = 1
     template = "courses/course_index_page.html"
 
@@ -49,7 +72,7 @@ class CourseIndexPage(LoginRequiredPageMixin, Page):
         )
 
 
-class CoursePage(LoginRequiredPageMixin, Page):
+class CoursePage(TypedChildRouteMixin, LoginRequiredPageMixin, Page):
     class CompletionRule(models.TextChoices):
         ALL_LESSONS = "all_lessons", _("完成全部课时")
         PERCENT = "percent", _("完成一定比例的课时")
@@ -128,6 +151,7 @@ class CoursePage(LoginRequiredPageMixin, Page):
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
+    child_page_model_name = "LessonPage"
     template = "courses/course_page.html"
 
     class Meta:
@@ -182,7 +206,9 @@ class LessonPage(LoginRequiredPageMixin, Page):
         if request.user.is_authenticated and request.method == "GET":
             from courses.services.learning import record_lesson_opened
 
-            record_lesson_opened(user=request.user, lesson=self)
+            progress = record_lesson_opened(user=request.user, lesson=self)
+            # get_context reuses the enrollment (and its course) read here.
+            request._lesson_enrollment = (self.pk, progress.enrollment if progress else None)
         return super().serve(request, *args, **kwargs)
 
     def body_cache_key(self) -> str:
@@ -208,7 +234,11 @@ class LessonPage(LoginRequiredPageMixin, Page):
         context["body_cache_key"] = self.body_cache_key()
         # Resolved only when the cached body is missing and the blocks render.
         context["current_articles"] = SimpleLazyObject(lambda: current_versions(self.article_ids()))
-        context.update(lesson_context(user=request.user, lesson=self))
+        known = getattr(request, "_lesson_enrollment", None)
+        if known is not None and known[0] == self.pk:
+            context.update(lesson_context(user=request.user, lesson=self, enrollment=known[1]))
+        else:
+            context.update(lesson_context(user=request.user, lesson=self))
         return context
 
 

@@ -24,6 +24,8 @@ from people.utils import can_view_officer, is_hr, visible_officers
 # A heartbeat credits at most this much: a phone asleep for an hour is not an hour of study.
 HEARTBEAT_CAP = datetime.timedelta(seconds=60)
 MAX_NOTE_CHARS = 20_000
+# Opening the lesson already open (a reload, a second tab) within this interval writes nothing.
+OPEN_REFRESH_INTERVAL = datetime.timedelta(seconds=60)
 
 
 def officer_of(user) -> Officer | None:
@@ -34,6 +36,9 @@ def officer_of(user) -> Officer | None:
         return user.officer
     except ObjectDoesNotExist:
         return None
+
+
+_UNKNOWN = object()  # "not looked up yet", as opposed to None, "looked up: there is none"
 
 
 def _course_path(lesson) -> str:
@@ -157,12 +162,27 @@ def assign_course(*, course, actor, units=(), domains=(), officers=()) -> int:
 
 
 def record_lesson_opened(*, user, lesson) -> LessonProgress | None:
-    """A GET of a lesson page: start its clock and remember it for "continue"."""
+    """A GET of a lesson page: start its clock and remember it for "continue".
+
+    Reloading the lesson just opened writes nothing: when this lesson is already the
+    enrollment's last lesson and both its clock and the enrollment's activity were touched
+    within OPEN_REFRESH_INTERVAL, the rows are left as they are (a read, no transaction).
+    """
     officer = officer_of(user)
     enrollment = enrollment_for_lesson(officer, lesson)
     if enrollment is None:
         return None  # reading without enrolling leaves no trace
     now = timezone.now()
+    fresh = now - OPEN_REFRESH_INTERVAL
+    if (
+        enrollment.last_lesson_id == lesson.pk
+        and enrollment.last_activity_at is not None
+        and enrollment.last_activity_at >= fresh
+    ):
+        progress = LessonProgress.objects.filter(officer=officer, lesson=lesson).first()
+        if progress is not None and fresh <= progress.last_seen_at <= now:
+            progress.enrollment = enrollment
+            return progress
     with transaction.atomic():
         progress, created = LessonProgress.objects.select_for_update().get_or_create(
             officer=officer,
@@ -174,6 +194,8 @@ def record_lesson_opened(*, user, lesson) -> LessonProgress | None:
             progress.last_seen_at = now
             progress.save(update_fields=["last_seen_at"])
         Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_activity_at=now)
+    enrollment.last_lesson, enrollment.last_activity_at = lesson, now
+    progress.enrollment = enrollment  # with its course, for the rest of the request
     return progress
 
 
@@ -318,8 +340,12 @@ def _summarise(lessons, enrollment, rows) -> CourseProgress:
     )
 
 
-def progress_for_courses(*, officer, courses) -> dict[int, CourseProgress]:
-    """Progress in many courses at once: three queries whatever the number of courses."""
+def progress_for_courses(*, officer, courses, enrollments=None) -> dict[int, CourseProgress]:
+    """Progress in many courses at once: three queries whatever the number of courses.
+
+    `enrollments` ({course_id: Enrollment}), when the caller has already read this officer's
+    enrollments in these courses, saves the enrollment query.
+    """
     courses = list(courses)
     if not courses:
         return {}
@@ -329,14 +355,17 @@ def progress_for_courses(*, officer, courses) -> dict[int, CourseProgress]:
     by_course = {course.path: [] for course in courses}
     for lesson in LessonPage.objects.live().filter(in_any).order_by("path"):
         by_course[_course_path(lesson)].append(lesson)
-    enrollments, rows = {}, {}
-    if officer is not None:
-        enrollments = {
-            e.course_id: e
-            for e in Enrollment.objects.filter(officer=officer, course__in=courses).select_related(
-                "last_lesson"
-            )
-        }
+    rows = {}
+    if officer is None:
+        enrollments = {}
+    else:
+        if enrollments is None:
+            enrollments = {
+                e.course_id: e
+                for e in Enrollment.objects.filter(
+                    officer=officer, course__in=courses
+                ).select_related("last_lesson")
+            }
         lesson_ids = [lesson.pk for lessons in by_course.values() for lesson in lessons]
         rows = {
             pk: (seconds, done_at)
@@ -350,8 +379,10 @@ def progress_for_courses(*, officer, courses) -> dict[int, CourseProgress]:
     }
 
 
-def course_progress(*, officer, course) -> CourseProgress:
-    return progress_for_courses(officer=officer, courses=[course])[course.pk]
+def course_progress(*, officer, course, enrollment=_UNKNOWN) -> CourseProgress:
+    """`enrollment`: the officer's enrollment in the course (or None) if already known."""
+    known = None if enrollment is _UNKNOWN else ({course.pk: enrollment} if enrollment else {})
+    return progress_for_courses(officer=officer, courses=[course], enrollments=known)[course.pk]
 
 
 def resume_lesson(progress: CourseProgress) -> LessonPage | None:
@@ -384,13 +415,20 @@ def continue_lesson(*, officer) -> LessonPage | None:
     return resume_lesson(course_progress(officer=officer, course=enrollment.course))
 
 
-def lesson_context(*, user, lesson) -> dict:
-    """What a lesson page shows beside its body: course, neighbours, progress and note."""
-    course = CoursePage.objects.filter(path=_course_path(lesson)).first()
+def lesson_context(*, user, lesson, enrollment=_UNKNOWN) -> dict:
+    """What a lesson page shows beside its body: course, neighbours, progress and note.
+
+    `enrollment`: the user's enrollment in the lesson's course (None if not enrolled) when the
+    caller has already looked it up in this request, e.g. record_lesson_opened's.
+    """
+    if enrollment is not _UNKNOWN and enrollment is not None:
+        course = enrollment.course
+    else:
+        course = CoursePage.objects.filter(path=_course_path(lesson)).first()
     if course is None:
         return {}
     officer = officer_of(user)
-    progress = course_progress(officer=officer, course=course)
+    progress = course_progress(officer=officer, course=course, enrollment=enrollment)
     lessons = list(progress.lessons)
     index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
     before, after = (lessons[:index], lessons[index + 1 :]) if index is not None else ([], [])

@@ -59,13 +59,21 @@ def course_state(context, course) -> CourseState:
     return course_states(context, [course])[0]
 
 
-@register.simple_tag
-def course_index_url() -> str:
+@register.simple_tag(takes_context=True)
+def course_index_url(context) -> str:
     """Where 课程中心 lives: a Wagtail page whose slug editors choose."""
     from courses.models import CourseIndexPage
 
+    request = context.get("request")
+    cached = getattr(request, "_course_index_url", None)  # base.html and the page both ask
+    if cached is not None:
+        return cached
     index = CourseIndexPage.objects.live().first()
-    return index.url if index else ""
+    # With the request, Wagtail reads the site root paths once per request, not per URL.
+    url = index.get_url(request=request) if index else ""
+    if request is not None:
+        request._course_index_url = url
+    return url
 
 
 @register.inclusion_tag("courses/_progress_bar.html")

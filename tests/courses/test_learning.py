@@ -370,3 +370,23 @@ def test_course_progress_adds_up_time_and_ticks(me, course):
     assert summary.seconds >= 40
     assert summary.next_lesson == course.lessons[0]
     assert learning.course_progress(officer=None, course=course.course).enrolled is False
+
+
+def test_reopening_the_lesson_just_opened_writes_nothing(me, course):
+    enrol(me, course)
+    lesson = course.lessons[0]
+    first = learning.record_lesson_opened(user=me.user, lesson=lesson)
+
+    with mock.patch.object(LessonProgress, "save") as save:
+        again = learning.record_lesson_opened(user=me.user, lesson=lesson)
+    assert not save.called and again.pk == first.pk
+    assert again.last_seen_at == first.last_seen_at
+
+    # Another lesson, or the same one after a while, is recorded as before.
+    learning.record_lesson_opened(user=me.user, lesson=course.lessons[1])
+    enrollment = Enrollment.objects.get(officer=me)
+    assert enrollment.last_lesson_id == course.lessons[1].pk
+    later = timezone.now() + learning.OPEN_REFRESH_INTERVAL + datetime.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        reopened = learning.record_lesson_opened(user=me.user, lesson=course.lessons[1])
+    assert reopened.last_seen_at == later

@@ -268,3 +268,23 @@ def test_video_and_document_blocks_render_for_phones(client, alice, settings, tm
 
     print(re.search(r"lb-doc.*?</a>", page, re.S)[0])
     assert "现场检查笔录范本" in page and "（2.0\xa0KB）" in page
+
+
+def test_reloading_a_lesson_reads_without_writing(client, alice, built):
+    client.force_login(alice.user)
+    lesson = built.lessons[1]
+    client.get(lesson.url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(lesson.url)
+    assert response.status_code == 200
+    sql = [query["sql"].upper() for query in queries.captured_queries]
+    assert not [s for s in sql if s.startswith(("UPDATE", "INSERT", "SAVEPOINT"))], sql
+    assert Enrollment.objects.get(officer=alice).last_lesson_id == lesson.pk
+    assert built.course.title in response.text  # the course, from the shared enrollment
+
+
+def test_lessons_route_to_their_pages(client, alice, built):
+    client.force_login(alice.user)
+    for lesson in built.lessons:
+        assert client.get(lesson.url).context["page"] == lesson
+    assert client.get(built.course.url + "no-such-lesson/").status_code == 404
