@@ -942,13 +942,15 @@ def main():
             from django.db import connections
 
             connections.close_all()
-        db.drop()
-        if args.keep:
-            print(f"kept: {workdir} ({db.url})", file=sys.stderr)
-        else:
-            import shutil
+        try:
+            db.drop()
+        finally:
+            if args.keep:
+                print(f"kept: {workdir} ({db.url})", file=sys.stderr)
+            else:
+                import shutil
 
-            shutil.rmtree(workdir, ignore_errors=True)
+                shutil.rmtree(workdir, ignore_errors=True)
 
 
 async def measure(args, server: Server, quiz_id: int, logins: list, warm_logins: list) -> dict:
