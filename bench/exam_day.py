@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/exam_day.py [--clients 64] [--duration 20]
         [--database-url postgres://user@host:port/db] [--workers 2] [--threads 4]
-        [--worker-class gthread] [--conn-max-age 0] [--schema migrate|syncdb]
+        [--worker-class gthread] [--conn-max-age SECONDS] [--schema migrate|syncdb]
         [--think SECONDS] [--show-queries] [--json]
 
 Builds a fresh database (a temporary SQLite file, or a new database on the PostgreSQL server
@@ -111,7 +111,12 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
-    parser.add_argument("--conn-max-age", type=int, default=0, help="CONN_MAX_AGE for gunicorn")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=None,
+        help="CONN_MAX_AGE for gunicorn (default: the settings': 60 s on PostgreSQL, 0 on SQLite)",
+    )
     parser.add_argument(
         "--officers",
         type=int,
@@ -412,7 +417,8 @@ class Server:
         self.port = free_port()
         self.log_path = workdir / "gunicorn.log"
         self.args, self.env, self.process = args, {**env}, None
-        self.env["CONN_MAX_AGE"] = str(args.conn_max_age)
+        if args.conn_max_age is not None:
+            self.env["CONN_MAX_AGE"] = str(args.conn_max_age)
 
     @property
     def config(self) -> str:
@@ -1028,7 +1034,8 @@ def report(args, server: Server, db: Database, results: dict, timings: dict) -> 
         print(json.dumps({"meta": meta, "results": rows}, ensure_ascii=False, indent=2))
         return
     print(
-        f"exam day: {meta['database']}, {meta['server']}, CONN_MAX_AGE={args.conn_max_age}, "
+        f"exam day: {meta['database']}, {meta['server']}, "
+        f"CONN_MAX_AGE={'default' if args.conn_max_age is None else args.conn_max_age}, "
         f"{args.clients} clients × {args.duration:.0f} s"
         + (f", {args.think} s mean pause between requests" if args.think else ", no pauses")
         + f", {meta['cpus']} CPUs "

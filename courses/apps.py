@@ -8,4 +8,8 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         # Registers the lesson citer, so importing an amendment flags the lessons it affects.
-        from courses import citers  # noqa: F401
+        # Connects course completion to the training-hour ledger.
+        from courses import (
+            citers,  # noqa: F401
+            hours,  # noqa: F401
+        )

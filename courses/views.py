@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import CoursePage, Enrollment, LessonPage, StudyNote
-from courses.services import learning
+from courses.services import learning, progress
 from lianbing.errors import DomainError
 from people.forms import show_visible_unit_tree
 from people.models import Domain
@@ -57,7 +57,7 @@ def enroll(request, course_id):
         messages.error(request, exc.message)
         return redirect(_url(course, request))
     messages.success(request, _("已报名《%(title)s》。") % {"title": course.title})
-    lesson = learning.resume_lesson(learning.course_progress(officer=officer, course=course))
+    lesson = progress.resume_lesson(progress.course_progress(officer=officer, course=course))
     return redirect(_url(lesson or course, request))
 
 
@@ -75,7 +75,7 @@ def heartbeat(request, lesson_id):
 
 
 def _bar_context(request, lesson) -> dict:
-    context = learning.lesson_context(user=request.user, lesson=lesson)
+    context = progress.lesson_context(user=request.user, lesson=lesson)
     return {**context, "page": lesson, "request": request}
 
 

@@ -12,6 +12,7 @@ def roles(request):
         return {
             "hr": user.is_authenticated and is_hr(user),
             "trainer": has_role(user, Role.TRAINER) or is_administrator(user),
+            "administrator": is_administrator(user),
         }
 
     return {"user_roles": SimpleLazyObject(compute)}

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from people.models import AuditEntry, Domain, HRScope
+from people.models import AnnualProgramme, AuditEntry, Domain, HRScope
 
 
 class DomainViewSet(ModelViewSet):
@@ -45,11 +45,21 @@ class AuditEntryViewSet(ModelViewSet):
         ]
 
 
+class AnnualProgrammeViewSet(ModelViewSet):
+    """能力提升年: phases, required hours by 职务, credit caps and unit targets per year."""
+
+    model = AnnualProgramme
+    icon = "date"
+    menu_label = _("年度培训计划")
+    list_display = ["year", "title", "required_hours"]
+    copy_view_enabled = True
+
+
 class OrganisationGroup(ModelViewSetGroup):
     menu_label = _("组织机构")
     menu_icon = "site"
     menu_order = 300
-    items = (DomainViewSet(), HRScopeViewSet(), AuditEntryViewSet())
+    items = (AnnualProgrammeViewSet(), DomainViewSet(), HRScopeViewSet(), AuditEntryViewSet())
 
 
 @hooks.register("register_admin_viewset")

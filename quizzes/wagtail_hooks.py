@@ -141,6 +141,9 @@ class QuizViewSet(SnippetViewSet):
         MultiFieldPanel(
             [FieldPanel("course"), FieldPanel("required_for_completion")], heading=_("课程结业")
         ),
+        FieldRowPanel(
+            [FieldPanel("credit_hours"), FieldPanel("credit_requires_pass")], heading=_("培训学时")
+        ),
         InlinePanel("fixed_questions", heading=_("固定试题"), label=_("试题")),
         InlinePanel("draw_rules", heading=_("随机抽题规则"), label=_("规则")),
     ]

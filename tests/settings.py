@@ -1,5 +1,8 @@
 """Test settings: the real settings with fast hashing and without HTTPS redirects."""
 
+import os
+import tempfile
+
 from lianbing.settings import *  # noqa: F403
 from lianbing.settings import PASSWORD_HASHERS, STORAGES
 
@@ -8,6 +11,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_H
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STORAGES["private"] = {
+    "BACKEND": "people.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": os.path.join(tempfile.gettempdir(), "lianbing-test-private")},
 }
 HTTPS = False
 SECURE_SSL_REDIRECT = False

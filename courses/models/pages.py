@@ -228,7 +228,7 @@ class LessonPage(LoginRequiredPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.services.articles import current_versions
-        from courses.services.learning import lesson_context
+        from courses.services.progress import lesson_context
 
         context = super().get_context(request, *args, **kwargs)
         context["body_cache_key"] = self.body_cache_key()

@@ -9,12 +9,8 @@ from dataclasses import dataclass
 from django import template
 
 from courses.services.completion import Tally, unmet_requirements
-from courses.services.learning import (
-    CourseProgress,
-    officer_of,
-    progress_for_courses,
-    resume_lesson,
-)
+from courses.services.learning import officer_of
+from courses.services.progress import CourseProgress, progress_for_courses, resume_lesson
 
 register = template.Library()
 

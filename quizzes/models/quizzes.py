@@ -93,6 +93,17 @@ class Quiz(ClusterableModel):
     required_for_completion = models.BooleanField(
         _("结业须通过本考试"), default=False, help_text=_("勾选后，所属课程须通过本考试才能结业。")
     )
+    credit_hours = models.DecimalField(
+        _("学时"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("参加本考试计入的培训学时；0 表示不计学时。"),
+    )
+    credit_requires_pass = models.BooleanField(
+        _("通过才计学时"), default=True, help_text=_("取消后，交卷即计入学时。")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -9,61 +9,21 @@ task queued when it started (or by whoever touches it first after its time is up
 import random
 from datetime import timedelta
 from decimal import Decimal
-from functools import lru_cache
 
-from django.db import transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianbing.errors import DomainError
 from people.models import Officer
-from quizzes.models import Attempt, AttemptItem, Category, Question, QuestionVersion, Quiz
-from quizzes.services import bank, eligibility, paper, scoring
-from quizzes.services.payload import total_points
+from quizzes.models import Attempt, AttemptItem, Quiz
+from quizzes.services import eligibility, paper, scoring
+from quizzes.services.paper import version_payload
 
 
 class AttemptError(DomainError):
     code = "attempt"
-
-
-@lru_cache(maxsize=20_000)
-def version_payload(version_id: int) -> dict:
-    """Versions never change once written, so every process may keep them."""
-    return QuestionVersion.objects.values_list("payload", flat=True).get(pk=version_id)
-
-
-def _rule_candidates(rule) -> list[tuple[int, int]]:
-    categories = [rule.category_id]
-    if rule.include_subcategories:
-        categories = Category.get_tree(rule.category).values_list("pk", flat=True)
-    questions = Question.objects.filter(category_id__in=categories, status=Question.Status.ACTIVE)
-    if rule.kind:
-        questions = questions.filter(kind=rule.kind)
-    if rule.difficulty:
-        questions = questions.filter(difficulty=rule.difficulty)
-    return _with_versions(questions)
-
-
-def _with_versions(questions) -> list[tuple[int, int]]:
-    rows = list(questions.order_by("pk").values_list("pk", "current_version_id"))
-    missing = [pk for pk, version in rows if version is None]
-    if missing:  # saved outside the admin and never frozen
-        frozen = {q.pk: bank.freeze(q).pk for q in Question.objects.filter(pk__in=missing)}
-        rows = [(pk, version or frozen[pk]) for pk, version in rows]
-    return rows
-
-
-def _slots(quiz: Quiz) -> list[paper.Slot]:
-    slots = []
-    fixed = quiz.fixed_questions.select_related("question").order_by("sort_order")
-    for entry in fixed:
-        candidates = _with_versions(Question.objects.filter(pk=entry.question_id))
-        slots.append(paper.Slot(candidates, 1, entry.points, label=str(entry.question)))
-    for rule in quiz.draw_rules.select_related("category").order_by("sort_order"):
-        label = f"{rule.category.name} {rule.get_kind_display() or ''}".strip()
-        slots.append(paper.Slot(_rule_candidates(rule), rule.count, rule.points, label=label))
-    return slots
 
 
 def _deadline(quiz: Quiz, started):
@@ -84,63 +44,59 @@ def current_attempt(quiz: Quiz, officer: Officer) -> Attempt | None:
 def start_attempt(*, quiz: Quiz, officer: Officer, now=None, seed=None) -> Attempt:
     """The officer's attempt in progress, or a new one with its paper drawn and frozen.
 
-    Starting twice (a double tap, two tabs) returns the same attempt.
+    Starting twice (a double tap, two tabs) returns the same attempt. Everything is read
+    before the write transaction, which only inserts: on SQLite writers queue one at a
+    time, so a long transaction held every other start and every answer save waiting.
+    Two concurrent starts by one officer both number their attempt n + 1; the unique
+    (quiz, officer, number) constraint lets only one of them in, and the other returns it.
     """
     now = now or timezone.now()
     rng = random.Random(seed)
-    with transaction.atomic():
-        # Serialises starts per officer, so two requests cannot both create attempt n.
-        Officer.objects.select_for_update().filter(pk=officer.pk).first()
-        existing = current_attempt(quiz, officer)
-        if existing is not None:
-            if not existing.time_is_up(now):
-                return existing
-            finalize(existing, ending=Attempt.Ending.TIME_UP, now=now)
-        if reason := eligibility.refusal(quiz, officer, now=now):
-            raise AttemptError(reason, code="not_allowed")
-        try:
-            drawn = paper.draw(_slots(quiz), rng=rng, shuffle=quiz.shuffle_questions)
-        except paper.NotEnoughQuestions as error:
-            raise AttemptError(str(error), code="bank_too_small") from error
-        if not drawn:
-            raise AttemptError(_("本考试还没有试题"), code="empty")
-        attempt = Attempt.objects.create(
-            quiz=quiz,
-            officer=officer,
-            number=eligibility.attempts_used(quiz, officer) + 1,
-            practice=quiz.is_practice,
-            multiple_scoring=quiz.multiple_scoring,
-            started_at=now,
-            deadline=_deadline(quiz, now),
-        )
-        attempt.max_score = _create_items(attempt, drawn, rng=rng, shuffle=quiz.shuffle_options)
-        attempt.save(update_fields=["max_score"])
-        if attempt.deadline:
-            transaction.on_commit(lambda: _schedule_finalize(attempt))
+    mine = list(Attempt.objects.filter(quiz=quiz, officer=officer))
+    existing = next((a for a in mine if a.in_progress), None)
+    if existing is not None:
+        if not existing.time_is_up(now):
+            return existing
+        finalize_if_due(existing.pk, now=now)
+    if reason := eligibility.refusal(quiz, officer, now=now, used=len(mine)):
+        raise AttemptError(reason, code="not_allowed")
+    try:
+        drawn = paper.draw_for_quiz(quiz, rng=rng)
+    except paper.NotEnoughQuestions as error:
+        raise AttemptError(str(error), code="bank_too_small") from error
+    if not drawn:
+        raise AttemptError(_("本考试还没有试题"), code="empty")
+    attempt = Attempt(
+        quiz=quiz,
+        officer=officer,
+        number=len(mine) + 1,
+        practice=quiz.is_practice,
+        multiple_scoring=quiz.multiple_scoring,
+        started_at=now,
+        deadline=_deadline(quiz, now),
+    )
+    rows, attempt.max_score = paper.paper_rows(drawn, rng=rng, shuffle=quiz.shuffle_options)
+    try:
+        with transaction.atomic():
+            attempt.save(force_insert=True)
+            paper.insert_items(attempt, rows)
+            if attempt.deadline:
+                # In the same transaction: the attempt and its deadline task commit together.
+                _schedule_finalize(attempt)
+    except IntegrityError:
+        other = current_attempt(quiz, officer)
+        if other is None:
+            raise
+        return other  # a concurrent start of the same officer got there first
     return attempt
 
 
 def _create_items(attempt, drawn, *, rng, shuffle) -> Decimal:
-    payloads = dict(
-        QuestionVersion.objects.filter(pk__in=[d.version_id for d in drawn]).values_list(
-            "pk", "payload"
-        )
-    )
-    items = []
-    for position, entry in enumerate(drawn, start=1):
-        payload = payloads[entry.version_id]
-        points = entry.points if entry.points is not None else total_points(payload)
-        items.append(
-            AttemptItem(
-                attempt=attempt,
-                position=position,
-                version_id=entry.version_id,
-                points=points,
-                option_order=paper.option_order(payload, rng=rng, shuffle=shuffle),
-            )
-        )
-    AttemptItem.objects.bulk_create(items)
-    return sum((item.points for item in items), Decimal(0))
+    """Write the paper of an attempt already saved; returns its maximum score."""
+    rows, max_score = paper.paper_rows(drawn, rng=rng, shuffle=shuffle)
+    if rows:
+        paper.insert_items(attempt, rows)
+    return max_score
 
 
 def _schedule_finalize(attempt: Attempt) -> None:
@@ -149,45 +105,140 @@ def _schedule_finalize(attempt: Attempt) -> None:
     finalize_when_time_is_up.using(run_after=attempt.deadline).enqueue(str(attempt.pk))
 
 
+_item_versions: dict[tuple, dict[int, int]] = {}
+
+
+def _paper_versions(attempt_id, owner: Q) -> dict[int, int]:
+    """{position: version id} of an attempt's paper, cached per process: a paper is frozen.
+
+    Keyed by the asker too, so another officer never reads it from the cache.
+    """
+    key = (str(attempt_id), str(owner))
+    versions = _item_versions.get(key)
+    if versions is None:
+        versions = dict(
+            AttemptItem.objects.filter(owner, attempt_id=attempt_id).values_list(
+                "position", "version_id"
+            )
+        )
+        if versions:
+            if len(_item_versions) > 5_000:
+                _item_versions.clear()
+            _item_versions[key] = versions
+    return versions
+
+
 def save_answer(
-    *, attempt_id, officer_id: int, position: int, response, seq: int, now=None
+    *, attempt_id, position: int, response, seq: int, officer_id=None, user_id=None, now=None
 ) -> AttemptItem:
     """Store the officer's answer to one question; returns the item as it now stands.
 
+    The attempt's owner is given as `officer_id` or as the logged-in `user_id`.
     `seq` orders the answers a page sends: a save carrying an older seq than the stored
     one (a retried request, a second tab that lagged) is ignored, and the newer answer
     stands. Refused once the attempt has ended or its time is up.
+
+    One conditional UPDATE stores the answer and checks everything at once (owner, attempt
+    in progress, deadline not passed, not locked by a practice check, seq not older); only
+    when it changes nothing do we read the item to say why.
     """
     now = now or timezone.now()
+    if officer_id is not None:
+        owner = Q(attempt__officer_id=officer_id)
+    else:
+        owner = Q(attempt__officer__user_id=user_id)
+    version_id = _paper_versions(attempt_id, owner).get(position)
+    if version_id is None:
+        raise AttemptError(_("没有这道题"), code="not_found")
+    try:
+        cleaned = scoring.clean_response(version_payload(version_id), response)
+    except scoring.InvalidResponse as error:
+        _item_as_stored(attempt_id, owner, position, now)  # a closed attempt says so first
+        raise AttemptError(_("答案格式不正确"), code="invalid") from error
+    updated = _store(attempt_id, position, cleaned, seq, now, officer_id, user_id)
+    if updated:
+        return AttemptItem(
+            attempt_id=attempt_id,
+            position=position,
+            version_id=version_id,
+            response=cleaned,
+            response_seq=seq,
+            saved_at=now,
+        )
+    return _item_as_stored(attempt_id, owner, position, now)  # a newer answer stands
+
+
+def _store(attempt_id, position, response, seq, now, officer_id, user_id) -> int:
+    """The answer saving UPDATE: stores only if the owner matches, the attempt is in
+    progress and before its deadline, the item is not locked by a practice check (graded)
+    and no newer answer is stored. Returns the number of rows changed (0 or 1).
+
+    Written out rather than built by the ORM: compiling this filtered UPDATE cost more
+    than the rest of the request, and it is the request an exam sends most. Every value
+    is prepared for the database by its field, as the ORM does.
+    """
+    connection = connections[router.db_for_write(AttemptItem)]
+    q = connection.ops.quote_name
+    item, attempt = AttemptItem._meta, Attempt._meta
+
+    def column(meta, name):
+        return q(meta.get_field(name).column)
+
+    def value(meta, name, python_value):
+        return meta.get_field(name).get_db_prep_save(python_value, connection)
+
+    if officer_id is not None:
+        owner, owner_id = "", officer_id
+    else:
+        owner, owner_id = (
+            (
+                f" IN (SELECT {column(Officer._meta, 'id')} FROM {q(Officer._meta.db_table)}"
+                f" WHERE {column(Officer._meta, 'user')} = %s)"
+            ),
+            user_id,
+        )
+    sql = (
+        f"UPDATE {q(item.db_table)} SET {column(item, 'response')} = %s,"
+        f" {column(item, 'response_seq')} = %s, {column(item, 'saved_at')} = %s"
+        f" WHERE {column(item, 'attempt')} = %s AND {column(item, 'position')} = %s"
+        f" AND {column(item, 'response_seq')} <= %s AND {column(item, 'graded_at')} IS NULL"
+        f" AND {column(item, 'attempt')} IN (SELECT {column(attempt, 'id')}"
+        f" FROM {q(attempt.db_table)} WHERE {column(attempt, 'id')} = %s"
+        f" AND {column(attempt, 'state')} = %s AND ({column(attempt, 'deadline')} IS NULL"
+        f" OR {column(attempt, 'deadline')} > %s)"
+        f" AND {column(attempt, 'officer')}{owner or ' = %s'})"
+    )
+    attempt_key = value(item, "attempt", attempt_id)
+    params = [
+        value(item, "response", response),
+        seq,
+        value(item, "saved_at", now),
+        attempt_key,
+        position,
+        seq,
+        attempt_key,
+        Attempt.State.IN_PROGRESS.value,
+        value(attempt, "deadline", now),
+        owner_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _item_as_stored(attempt_id, owner: Q, position: int, now) -> AttemptItem:
+    """The item, once an answer was not stored: raises if the attempt refuses answers."""
     item = (
         AttemptItem.objects.select_related("attempt")
-        .filter(attempt_id=attempt_id, attempt__officer_id=officer_id, position=position)
+        .filter(owner, attempt_id=attempt_id, position=position)
         .first()
     )
     if item is None:
         raise AttemptError(_("没有这道题"), code="not_found")
-    attempt = item.attempt
-    _refuse_if_closed(attempt, now)
-    if attempt.practice and item.graded_at:
+    _refuse_if_closed(item.attempt, now)
+    if item.attempt.practice and item.graded_at:
         raise AttemptError(_("这道题已核对答案，不能再修改"), code="locked")
-    try:
-        cleaned = scoring.clean_response(version_payload(item.version_id), response)
-    except scoring.InvalidResponse as error:
-        raise AttemptError(_("答案格式不正确"), code="invalid") from error
-    deadline_open = Q(attempt__deadline__isnull=True) | Q(attempt__deadline__gt=now)
-    updated = (
-        AttemptItem.objects.filter(pk=item.pk, response_seq__lte=seq)
-        .filter(attempt__state=Attempt.State.IN_PROGRESS)
-        .filter(deadline_open)
-        .update(response=cleaned, response_seq=seq, saved_at=now)
-    )
-    if updated:
-        item.response, item.response_seq, item.saved_at = cleaned, seq, now
-        return item
-    item.refresh_from_db()
-    attempt.refresh_from_db()
-    _refuse_if_closed(attempt, now)
-    return item  # a newer answer was already stored: it stands
+    return item
 
 
 def _refuse_if_closed(attempt: Attempt, now) -> None:

@@ -28,6 +28,8 @@ def quizzes_for(officer, *, now=None) -> QuerySet[Quiz]:
 
 
 def in_audience(quiz: Quiz, officer) -> bool:
+    if quiz.audience_everyone:
+        return True  # no query: the usual case on exam day
     return Quiz.objects.filter(pk=quiz.pk).filter(audience_filter(officer)).exists()
 
 
@@ -35,8 +37,11 @@ def attempts_used(quiz: Quiz, officer) -> int:
     return Attempt.objects.filter(quiz=quiz, officer=officer).count()
 
 
-def refusal(quiz: Quiz, officer, *, now=None) -> str | None:
-    """Why the officer may not start an attempt now, in words; None when they may."""
+def refusal(quiz: Quiz, officer, *, now=None, used: int | None = None) -> str | None:
+    """Why the officer may not start an attempt now, in words; None when they may.
+
+    `used`: the officer's attempts at this quiz, when the caller has already counted them.
+    """
     now = now or timezone.now()
     if officer.status != "active":
         return _("只有在岗人员可以参加考试")
@@ -46,7 +51,9 @@ def refusal(quiz: Quiz, officer, *, now=None) -> str | None:
         return _("考试尚未开始")
     if quiz.is_closed(now):
         return _("考试已经截止")
-    if quiz.attempts_allowed and attempts_used(quiz, officer) >= quiz.attempts_allowed:
+    if used is None and quiz.attempts_allowed:
+        used = attempts_used(quiz, officer)
+    if quiz.attempts_allowed and used >= quiz.attempts_allowed:
         return _("您的作答次数已用完")
     return None
 

@@ -81,8 +81,13 @@ def grade_item(*, item_id: int, actor, score=None, part_scores=None, feedback: s
 
 
 def on_attempt_graded(attempt: Attempt) -> None:
-    """A passed quiz may complete its course (see courses.services.completion)."""
+    """Credit the exam's training hours; a passed quiz may complete its course."""
+    from quizzes.signals import attempt_graded
+
+    attempt_graded.send(sender=Attempt, attempt=attempt)
     quiz = attempt.quiz
+    if quiz and not attempt.practice:
+        _credit_exam_hours(attempt, quiz)
     if not (attempt.passed and quiz and quiz.course_id and quiz.required_for_completion):
         return
     from courses.models import Enrollment
@@ -94,6 +99,24 @@ def on_attempt_graded(attempt: Attempt) -> None:
     if enrollment is not None:
         # In the grading transaction: the 结业 and the passed attempt commit together.
         evaluate_completion(enrollment=enrollment)
+
+
+def _credit_exam_hours(attempt: Attempt, quiz: Quiz) -> None:
+    if quiz.credit_hours <= 0 or (quiz.credit_requires_pass and not attempt.passed):
+        return
+    from people.models import HourEntry
+    from people.services.ledger import credit
+
+    # Once per quiz: a second attempt, or a re-take after passing, earns nothing more.
+    credit(
+        officer_id=attempt.officer_id,
+        kind=HourEntry.Kind.EXAM,
+        hours=quiz.credit_hours,
+        on=timezone.localdate(attempt.ended_at or attempt.graded_at),
+        source_type=HourEntry.Source.QUIZ,
+        source_id=str(quiz.pk),
+        title=quiz.title,
+    )
 
 
 def quiz_grade(quiz: Quiz, officer) -> Decimal | None:

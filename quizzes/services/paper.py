@@ -1,18 +1,67 @@
 """Drawing a paper: which questions an attempt gets, in which order, options shuffled.
 
-`draw` is pure: callers pass the candidates each rule may draw from, so the ORM queries
-stay in `quizzes.services.attempts` and the drawing can be tested on plain data.
+`draw` is pure: it takes the candidates each slot may draw from, so the drawing can be
+tested on plain data. `slots_for` and `draw_for_quiz` read those candidates from the bank;
+`paper_rows` and `insert_items` write the drawn paper as an attempt's items, and
+`version_payload` is the per-process cache of frozen question versions they read.
+
+On exam day hundreds of officers start the same quiz within minutes, and every start used
+to read the whole bank (5,000 rows) for its draw rules. Each process now keeps a quiz's
+rules and their candidates for CANDIDATE_TTL seconds (forgotten at once when this process
+saves a question, a category, a quiz or its rules), and checks the questions it actually
+drew against the bank in one small query: a question deactivated, re-frozen or moved since
+the candidates were read makes the draw start again from fresh candidates. So a paper never
+holds a question that is not active or not at its current version; a question activated,
+or a rule edited, in another process may take up to CANDIDATE_TTL seconds to apply.
 """
 
 import random
+import threading
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connections, router
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
+
+from quizzes.models import (
+    AttemptItem,
+    Category,
+    DrawRule,
+    FixedQuestion,
+    Question,
+    QuestionVersion,
+    Quiz,
+)
+from quizzes.services.payload import total_points
+
+CANDIDATE_TTL = 30.0  # seconds
 
 
 class NotEnoughQuestions(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a draw rule asks of a question, to re-check drawn questions against the bank."""
+
+    category_ids: frozenset | None  # None: a fixed question, whatever its category or status
+    kind: str = ""
+    difficulty: int | None = None
+    # The candidates' ids: drawing skips the copy of a pool no earlier slot drew from.
+    question_ids: frozenset = frozenset()
+
+    def accepts(self, status, category_id, kind, difficulty) -> bool:
+        if self.category_ids is None:
+            return True
+        return (
+            status == Question.Status.ACTIVE
+            and category_id in self.category_ids
+            and (not self.kind or kind == self.kind)
+            and (not self.difficulty or difficulty == self.difficulty)
+        )
 
 
 @dataclass(frozen=True)
@@ -22,7 +71,19 @@ class Slot:
     candidates: list  # [(question_id, version_id)], in a stable order
     count: int
     points: Decimal | None  # None: each question's own points
-    label: str = ""
+    label: object = ""  # anything whose str() names the slot; only needed for an error
+    criteria: Criteria | None = None  # None: read fresh, nothing to re-check
+
+
+class _RuleLabel:
+    """A draw rule's name, worked out only when a message needs it: translating the kind's
+    choices label costs more than the rest of reading a rule."""
+
+    def __init__(self, rule):
+        self.rule = rule
+
+    def __str__(self):
+        return f"{self.rule.category.name} {self.rule.get_kind_display() or ''}".strip()
 
 
 @dataclass
@@ -31,6 +92,7 @@ class PaperItem:
     version_id: int
     points: Decimal | None
     option_order: list = field(default_factory=list)
+    criteria: Criteria | None = None
 
 
 def draw(slots: list[Slot], *, rng: random.Random, shuffle: bool) -> list[PaperItem]:
@@ -38,7 +100,9 @@ def draw(slots: list[Slot], *, rng: random.Random, shuffle: bool) -> list[PaperI
     taken: set[int] = set()
     paper = []
     for slot in slots:
-        pool = [c for c in slot.candidates if c[0] not in taken]
+        pool = slot.candidates
+        if taken and not (slot.criteria and taken.isdisjoint(slot.criteria.question_ids)):
+            pool = [c for c in pool if c[0] not in taken]
         if len(pool) < slot.count:
             raise NotEnoughQuestions(
                 _("“%(rule)s”需要 %(count)d 道题，题库中只有 %(available)d 道可用")
@@ -46,7 +110,7 @@ def draw(slots: list[Slot], *, rng: random.Random, shuffle: bool) -> list[PaperI
             )
         for question_id, version_id in rng.sample(pool, slot.count):
             taken.add(question_id)
-            paper.append(PaperItem(question_id, version_id, slot.points))
+            paper.append(PaperItem(question_id, version_id, slot.points, criteria=slot.criteria))
     if shuffle:
         rng.shuffle(paper)
     return paper
@@ -60,3 +124,215 @@ def option_order(payload: dict, *, rng: random.Random, shuffle: bool) -> list:
     if shuffle and payload["kind"] in ("single", "multiple"):
         rng.shuffle(order)
     return order
+
+
+# ---------------------------------------------------------------- candidates from the bank
+
+_candidates: dict[tuple, tuple[float, Criteria, list]] = {}  # by rule parameters
+_slots: dict[int, tuple[float, list]] = {}  # by quiz id
+_candidates_lock = threading.Lock()
+
+
+def forget_candidates(**_kwargs) -> None:
+    with _candidates_lock:
+        _candidates.clear()
+        _slots.clear()
+
+
+for _model in (Question, QuestionVersion, Category, Quiz, DrawRule, FixedQuestion):
+    post_save.connect(forget_candidates, sender=_model, dispatch_uid=f"paper-{_model.__name__}")
+    post_delete.connect(forget_candidates, sender=_model, dispatch_uid=f"paper-{_model.__name__}-")
+
+
+def with_versions(questions) -> list[tuple[int, int]]:
+    """(question id, current version id) in id order; freezes questions never frozen."""
+    from quizzes.services import bank
+
+    rows = list(questions.order_by("pk").values_list("pk", "current_version_id"))
+    missing = [pk for pk, version in rows if version is None]
+    if missing:  # saved outside the admin and never frozen
+        frozen = {q.pk: bank.freeze(q).pk for q in Question.objects.filter(pk__in=missing)}
+        rows = [(pk, version or frozen[pk]) for pk, version in rows]
+    return rows
+
+
+def _rule_candidates(rule, *, fresh: bool) -> tuple[Criteria, list]:
+    key = (rule.category_id, rule.include_subcategories, rule.kind, rule.difficulty)
+    now = time.monotonic()
+    cached = None if fresh else _candidates.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1], cached[2]
+    categories = [rule.category_id]
+    if rule.include_subcategories:
+        categories = list(Category.get_tree(rule.category).values_list("pk", flat=True))
+    questions = Question.objects.filter(category_id__in=categories, status=Question.Status.ACTIVE)
+    if rule.kind:
+        questions = questions.filter(kind=rule.kind)
+    if rule.difficulty:
+        questions = questions.filter(difficulty=rule.difficulty)
+    rows = with_versions(questions)
+    criteria = Criteria(
+        frozenset(categories), rule.kind, rule.difficulty, frozenset(pk for pk, _v in rows)
+    )
+    with _candidates_lock:
+        _candidates[key] = (now + CANDIDATE_TTL, criteria, rows)
+    return criteria, rows
+
+
+def slots_for(quiz, *, fresh: bool = False) -> list[Slot]:
+    """The quiz's fixed questions and its draw rules, with their candidates.
+
+    Kept per process like the candidates: a change to a live quiz's rules reaches the other
+    processes within CANDIDATE_TTL seconds.
+    """
+    now = time.monotonic()
+    cached = None if fresh else _slots.get(quiz.pk)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    slots = []
+    fixed = list(quiz.fixed_questions.select_related("question").order_by("sort_order"))
+    if fixed:
+        ids = [entry.question_id for entry in fixed]
+        versions = dict(with_versions(Question.objects.filter(pk__in=ids)))
+        for entry in fixed:
+            candidates = [(entry.question_id, versions[entry.question_id])]
+            slots.append(
+                Slot(
+                    candidates,
+                    1,
+                    entry.points,
+                    label=entry.question,
+                    criteria=Criteria(None, question_ids=frozenset([entry.question_id])),
+                )
+            )
+    for rule in quiz.draw_rules.select_related("category").order_by("sort_order"):
+        criteria, candidates = _rule_candidates(rule, fresh=fresh)
+        slots.append(
+            Slot(candidates, rule.count, rule.points, label=_RuleLabel(rule), criteria=criteria)
+        )
+    with _candidates_lock:
+        _slots[quiz.pk] = (now + CANDIDATE_TTL, slots)
+    return slots
+
+
+def _still_drawable(drawn: list[PaperItem]) -> bool:
+    """Whether every question drawn from cached candidates is still at the version drawn
+    and still meets its rule."""
+    checked = {item.question_id: item for item in drawn if item.criteria is not None}
+    if not checked:
+        return True
+    rows = (
+        Question.objects.filter(pk__in=checked)
+        .order_by()
+        .values_list("pk", "status", "current_version_id", "category_id", "kind", "difficulty")
+    )
+    ok = 0
+    for pk, status, version_id, category_id, kind, difficulty in rows:
+        item = checked[pk]
+        if version_id == item.version_id and item.criteria.accepts(
+            status, category_id, kind, difficulty
+        ):
+            ok += 1
+    return ok == len(checked)
+
+
+def draw_for_quiz(quiz, *, rng: random.Random) -> list[PaperItem]:
+    """A paper for the quiz, from cached candidates when they are still right."""
+    for fresh in (False, True):
+        try:
+            drawn = draw(slots_for(quiz, fresh=fresh), rng=rng, shuffle=quiz.shuffle_questions)
+        except NotEnoughQuestions:
+            if fresh:
+                raise
+            continue  # the bank may have grown since the candidates were read
+        if fresh or _still_drawable(drawn):
+            return drawn
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# ---------------------------------------------------------------- writing the paper
+
+
+class _PayloadCache:
+    """Frozen question payloads by version id: versions never change once written, so
+    every process may keep them. Called like a function; `many` reads the missing ones of
+    a paper in one query."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize, self._data = maxsize, {}
+
+    def __call__(self, version_id: int) -> dict:
+        payload = self._data.get(version_id)
+        if payload is None:
+            payload = QuestionVersion.objects.values_list("payload", flat=True).get(pk=version_id)
+            self._keep({version_id: payload})
+        return payload
+
+    def many(self, version_ids) -> dict:
+        found = {pk: self._data.get(pk) for pk in version_ids}
+        missing = [pk for pk, payload in found.items() if payload is None]
+        if missing:
+            read = dict(QuestionVersion.objects.filter(pk__in=missing).values_list("pk", "payload"))
+            self._keep(read)
+            found.update(read)
+        return found
+
+    def _keep(self, payloads: dict) -> None:
+        if len(self._data) + len(payloads) > self.maxsize:
+            self._data = {}  # crude, but a bank rarely outgrows it
+        self._data.update(payloads)
+
+    def cache_clear(self) -> None:
+        self._data = {}
+
+
+version_payload = _PayloadCache(maxsize=20_000)
+
+
+def paper_rows(drawn, *, rng, shuffle) -> tuple[list[dict], Decimal]:
+    """The new items' own values, by field name, and the paper's maximum score."""
+    payloads = version_payload.many([entry.version_id for entry in drawn])
+    rows = []
+    for position, entry in enumerate(drawn, start=1):
+        payload = payloads[entry.version_id]
+        rows.append(
+            {
+                "position": position,
+                "version": entry.version_id,
+                "option_order": option_order(payload, rng=rng, shuffle=shuffle),
+                "points": entry.points if entry.points is not None else total_points(payload),
+            }
+        )
+    return rows, sum((row["points"] for row in rows), Decimal(0))
+
+
+# What every new item starts with; the columns left out are NULL until answered or graded.
+_NEW_ITEM = {"response_seq": 0, "part_scores": [], "needs_grading": False, "feedback": ""}
+
+
+def insert_items(attempt, rows: list[dict]) -> None:
+    """Insert a paper's items with one prepared statement.
+
+    Each field prepares its value for the database as bulk_create would (the values every
+    item shares only once), but compiling a 50-row INSERT in the ORM took longer than the
+    rest of starting an attempt, inside the write transaction that every other start and
+    answer save waits for on SQLite.
+    """
+    connection = connections[router.db_for_write(AttemptItem)]
+
+    def prepared(name, value):
+        return AttemptItem._meta.get_field(name).get_db_prep_save(value, connection)
+
+    shared = {"attempt": attempt.pk, **_NEW_ITEM}
+    own = list(rows[0])
+    columns = [AttemptItem._meta.get_field(name).column for name in [*shared, *own]]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(AttemptItem._meta.db_table),
+        ", ".join(quote(column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    head = [prepared(name, value) for name, value in shared.items()]
+    values = [head + [prepared(name, row[name]) for name in own] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)

@@ -102,17 +102,24 @@ TEMPLATES = [
 ]
 
 # Database: SQLite file by default (WAL, immediate transactions so concurrent writers queue
-# instead of failing), PostgreSQL when DATABASE_URL says so.
+# instead of failing), PostgreSQL when DATABASE_URL says so. On PostgreSQL each request
+# keeps its thread's connection for a minute (CONN_MAX_AGE, checked before reuse): opening
+# one per request cost more than a whole bare request (docs/deploy.md).
+_DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+_POSTGRES = _DATABASE_URL.startswith(("postgres:", "postgresql:", "pgsql:"))
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        _DATABASE_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60" if _POSTGRES else "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+            # Tallies read whole tables: a 64 MB page cache and memory-mapped reads.
+            " PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
@@ -185,8 +192,18 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# The address printed in certificates' QR codes (their public verification page).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000")
+
+# Files only their owners and HR may read (evidence of training hours): never under
+# MEDIA_URL; views check permissions and stream them.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "people.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -17,6 +17,10 @@ urlpatterns = [
     path("learn/", include("courses.urls")),
     path("search/", include("courses.search_urls")),
     path("exams/", include("quizzes.urls")),
+    path("hours/", include("people.hours_urls")),
+    path("tallies/", include("people.tally_urls")),
+    path("classes/", include("courses.class_urls")),
+    path("certificates/", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

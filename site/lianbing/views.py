@@ -2,19 +2,17 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from certificates.models import Certificate
 from courses.models import Enrollment
-from courses.services.learning import continue_lesson, yearly_note_chars
+from courses.services.learning import yearly_note_chars
+from courses.services.progress import continue_lesson
 from people.models import Officer
+from people.services.tally_queries import year_progress
 from quizzes.services.eligibility import exam_summary
 
-# Sections later work fills; shown now so officers see where things will be.
-UPCOMING_SECTIONS = [
-    {"title": _("我的证书"), "text": _("暂无证书")},
-    {"title": _("本年学时"), "text": _("暂无学时记录")},
-]
 DASHBOARD_COURSES = 3
+DASHBOARD_CERTIFICATES = 3
 
 
 @login_required
@@ -26,7 +24,7 @@ def dashboard(request):
         .filter(user=request.user)
         .first()
     )
-    context = {"officer": officer, "upcoming": UPCOMING_SECTIONS}
+    context = {"officer": officer}
     if officer is not None:
         # Unfinished courses first, the most recently studied on top.
         enrollments = (
@@ -44,5 +42,12 @@ def dashboard(request):
             continue_lesson=continue_lesson(officer=officer),
             note_chars=yearly_note_chars(officer=officer, year=timezone.localdate().year),
             exams=exam_summary(officer),
+            hours=year_progress(officer=officer, year=timezone.localdate().year),
+            certificates=Certificate.objects.filter(
+                officer=officer, status=Certificate.Status.VALID
+            ).order_by("-issued_at")[:DASHBOARD_CERTIFICATES],
+            certificate_count=Certificate.objects.filter(
+                officer=officer, status=Certificate.Status.VALID
+            ).count(),
         )
     return render(request, "lianbing/dashboard.html", context)

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from courses.models import Enrollment, LessonProgress, StudyNote
-from courses.services import learning
+from courses.services import learning, progress
 from courses.services.completion import (
     evaluate_completion,
     register_completion_requirement,
@@ -127,9 +127,9 @@ def test_opening_a_lesson_counts_only_for_enrolled_officers(me, course):
     assert not LessonProgress.objects.exists()
 
     enrollment = enrol(me, course)
-    progress = learning.record_lesson_opened(user=me.user, lesson=lesson)
+    opened = learning.record_lesson_opened(user=me.user, lesson=lesson)
 
-    assert progress.enrollment == enrollment and progress.seconds == 0
+    assert opened.enrollment == enrollment and opened.seconds == 0
     enrollment.refresh_from_db()
     assert enrollment.last_lesson_id == lesson.pk and enrollment.last_activity_at
     assert learning.record_lesson_opened(user=UserFactory(), lesson=lesson) is None
@@ -175,7 +175,7 @@ def test_all_lessons_rule_completes_with_the_last_lesson(me, course):
     enrollment.refresh_from_db()
     assert enrollment.completed_at is not None
     assert AuditEntry.objects.filter(action="course.completed").count() == 1
-    summary = learning.course_progress(officer=me, course=course.course)
+    summary = progress.course_progress(officer=me, course=course.course)
     assert (summary.lessons_total, summary.lessons_done, summary.percent) == (3, 3, 100)
     assert summary.completed_at == enrollment.completed_at and summary.next_lesson is None
 
@@ -191,7 +191,7 @@ def test_percent_rule_completes_at_the_share_required(me):
     learning.mark_lesson_done(officer=me, lesson=built.lessons[2])
     enrollment.refresh_from_db()
     assert enrollment.completed_at is not None
-    assert learning.course_progress(officer=me, course=built.course).next_lesson == built.lessons[1]
+    assert progress.course_progress(officer=me, course=built.course).next_lesson == built.lessons[1]
 
 
 def test_minimum_minutes_hold_completion_until_studied(me):
@@ -336,24 +336,24 @@ def test_note_year_is_the_local_year_it_was_started_and_yearly_totals_add_up(me,
 
 
 def test_continue_lesson_follows_the_most_recent_unfinished_course(me):
-    assert learning.continue_lesson(officer=me) is None
+    assert progress.continue_lesson(officer=me) is None
     first = build_course(title="课程甲", lessons=3)
     second = build_course(title="课程乙", lessons=2)
     enrol(me, first)
-    assert learning.continue_lesson(officer=me) == first.lessons[0]  # not opened yet
+    assert progress.continue_lesson(officer=me) == first.lessons[0]  # not opened yet
 
     learning.record_lesson_opened(user=me.user, lesson=first.lessons[1])
-    assert learning.continue_lesson(officer=me) == first.lessons[1]
+    assert progress.continue_lesson(officer=me) == first.lessons[1]
     learning.mark_lesson_done(officer=me, lesson=first.lessons[1])
-    assert learning.continue_lesson(officer=me) == first.lessons[2]  # its successor
+    assert progress.continue_lesson(officer=me) == first.lessons[2]  # its successor
 
     enrol(me, second)
     learning.record_lesson_opened(user=me.user, lesson=second.lessons[0])
-    assert learning.continue_lesson(officer=me) == second.lessons[0]
+    assert progress.continue_lesson(officer=me) == second.lessons[0]
 
     for lesson in second.lessons:
         learning.mark_lesson_done(officer=me, lesson=lesson)
-    assert learning.continue_lesson(officer=me) == first.lessons[2]  # the finished one drops
+    assert progress.continue_lesson(officer=me) == first.lessons[2]  # the finished one drops
 
 
 def test_course_progress_adds_up_time_and_ticks(me, course):
@@ -363,13 +363,13 @@ def test_course_progress_adds_up_time_and_ticks(me, course):
     learning.heartbeat(officer=me, lesson=lesson, now=start + datetime.timedelta(seconds=40))
     learning.mark_lesson_done(officer=me, lesson=lesson)
 
-    summary = learning.course_progress(officer=me, course=course.course)
+    summary = progress.course_progress(officer=me, course=course.course)
 
     assert summary.enrolled and summary.done_ids == {lesson.pk}
     assert (summary.lessons_done, summary.percent) == (1, 33)
     assert summary.seconds >= 40
     assert summary.next_lesson == course.lessons[0]
-    assert learning.course_progress(officer=None, course=course.course).enrolled is False
+    assert progress.course_progress(officer=None, course=course.course).enrolled is False
 
 
 def test_reopening_the_lesson_just_opened_writes_nothing(me, course):

@@ -77,8 +77,9 @@ def test_dashboard_shows_my_courses_continue_link_and_yearly_note_count(client, 
     assert f'href="{mine.lessons[1].url}" data-testid="continue"' in page
     assert "暂无课程" not in page
     assert '<span class="fs-4 fw-bold">10</span>' in page
-    # The other sections are still placeholders until their work lands.
-    assert "暂无待参加的考试" in page and "暂无证书" in page and "暂无学时记录" in page
+    assert "暂无待参加的考试" in page and "暂无证书" in page
+    # No hours yet: the year's hours card shows 0 of the default requirement.
+    assert 'data-testid="dashboard-hours"' in page and "还差 40 学时" in page
 
 
 def test_dashboard_without_courses_points_to_the_course_centre(client, city):

@@ -29,7 +29,12 @@ def without_exam_steps(monkeypatch):
     and take most of load_demo's time; the organisation tests run without them."""
     from people.management.commands import load_demo
 
-    exam_steps = {"load_question_bank", "load_demo_attempts"}
+    exam_steps = {
+        "load_question_bank",
+        "load_demo_attempts",
+        "load_demo_hours",
+        "load_demo_certificates",
+    }
     steps = [step for step in load_demo.STEPS if step.__name__ not in exam_steps]
     monkeypatch.setattr(load_demo, "STEPS", steps)
 

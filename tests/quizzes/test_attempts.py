@@ -254,3 +254,75 @@ def test_grading_methods_combine_attempts(officer, bank):
     assert grading.quiz_grade(quiz, officer) == Decimal("25.00")
     quiz.grading_method = "highest"
     assert grading.quiz_grade(quiz, officer) == Decimal("50.00")
+
+
+def test_questions_taken_out_after_the_rules_were_read_are_never_drawn(city, bank):
+    """The candidates of a rule are kept per process; what is drawn is checked again."""
+    quiz = bf.quiz(rules=[{"category": bank["category"], "kind": "single", "count": 3}])
+    attempts.start_attempt(quiz=quiz, officer=OfficerFactory(unit=city["east"]))
+    # An amendment flags questions with a queryset update: no signal reaches the cache.
+    singles = Question.objects.filter(kind="single").order_by("pk")
+    flagged = list(singles.values_list("pk", flat=True)[:4])
+    Question.objects.filter(pk__in=flagged).update(status=Question.Status.NEEDS_REVIEW)
+    for n in range(4):
+        attempt = attempts.start_attempt(
+            quiz=quiz, officer=OfficerFactory(unit=city["east"]), seed=n
+        )
+        drawn = set(attempt.items.values_list("version__question_id", flat=True))
+        assert len(drawn) == 3 and not drawn & set(flagged)
+
+
+def test_a_concurrent_start_of_the_same_officer_returns_the_attempt_it_made(officer, bank):
+    from quizzes.services import eligibility
+
+    quiz = bf.quiz(fixed=bank["questions"][:2])
+    first = attempts.start_attempt(quiz=quiz, officer=officer)
+    # The second request read the officer's attempts before the first one committed: it
+    # numbers its attempt 1 too, the unique constraint refuses it, and it returns the first.
+    manager, real_filter, calls = Attempt.objects, Attempt.objects.filter, []
+
+    def read_before_the_first_committed(*args, **kwargs):
+        calls.append(1)
+        found = real_filter(*args, **kwargs)
+        return found.exclude(pk=first.pk) if len(calls) == 1 else found
+
+    manager.filter = read_before_the_first_committed
+    try:
+        second = attempts.start_attempt(quiz=quiz, officer=officer)
+    finally:
+        del manager.filter
+    assert second.pk == first.pk
+    assert eligibility.attempts_used(quiz, officer) == 1
+
+
+def test_saving_as_a_user_checks_the_attempt_is_theirs(city, bank):
+    quiz = bf.quiz(fixed=bank["questions"][:1], shuffle_options=False)
+    owner = OfficerFactory(unit=city["east"])
+    intruder = OfficerFactory(unit=city["east"])
+    attempt = attempts.start_attempt(quiz=quiz, officer=owner)
+    with pytest.raises(AttemptError) as error:
+        attempts.save_answer(
+            attempt_id=attempt.pk, user_id=intruder.user_id, position=1, response=0, seq=1
+        )
+    assert error.value.code == "not_found"
+    item = attempts.save_answer(
+        attempt_id=attempt.pk, user_id=owner.user_id, position=1, response=1, seq=1
+    )
+    assert item.response == 1
+    stored = attempt.items.get(position=1)
+    assert (stored.response, stored.response_seq) == (1, 1) and stored.saved_at is not None
+
+
+def test_a_checked_practice_answer_cannot_be_changed(officer, bank):
+    quiz = bf.quiz(fixed=bank["questions"][:1], mode="practice", shuffle_options=False)
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+    attempts.save_answer(
+        attempt_id=attempt.pk, officer_id=officer.pk, position=1, response=0, seq=1
+    )
+    attempts.check_practice_answer(attempt_id=attempt.pk, officer_id=officer.pk, position=1)
+    with pytest.raises(AttemptError) as error:
+        attempts.save_answer(
+            attempt_id=attempt.pk, officer_id=officer.pk, position=1, response=1, seq=2
+        )
+    assert error.value.code == "locked"
+    assert attempt.items.get(position=1).response == 0

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from certificates import demo as certificates_demo
 from courses import demo as courses_demo
 from lianbing import demo as portal_demo
-from people import demo
+from people import demo, demo_hours
 from people.models import Officer
 from quizzes import demo as quizzes_demo
 from quizzes import demo_attempts
@@ -25,6 +26,8 @@ STEPS: list[Callable[[demo.DemoConfig], demo.StepReport]] = [
     courses_demo.load_courses,
     quizzes_demo.load_question_bank,
     demo_attempts.load_demo_attempts,
+    demo_hours.load_demo_hours,
+    certificates_demo.load_demo_certificates,
 ]
 
 LOGIN_COLUMNS = ("角色", "工号/用户名", "姓名", "单位/管辖范围", "密码", "备注")

@@ -1,0 +1,1 @@
+"""PDF rendering: certificate HTML, CJK font subsets and one reusable WeasyPrint path."""

@@ -1,0 +1,1 @@
+"""Certificate services: every change to certificates goes through these functions."""
