@@ -22,7 +22,8 @@ exam credits with the graded attempt; collective-study and external entries are 
 entries. After each stage `rebuild_year_totals` recomputes OfficerYearHours from the ledger
 (the recovery path; timed too), and the bench measures, over --runs runs (p50 / p95):
 
-  unit tree, city HR   tally_units + officer_tallies + unit_targets + tallies.unit_tree_tally
+  unit tree, city HR   tally_units + own_unit_groups (one aggregate query) + unit_targets
+                       + tallies.roll_up — what the 单位统计 page runs
                        for the HR whose scope is the root (all 20,000 officers)
   unit tree, unit HR   the same for the HR of one district bureau
   officers, one squad  officer_tallies for one squad (the officer-level page), city HR
@@ -709,9 +710,9 @@ def unit_tree(user, year: int):
     from people.services import tallies, tally_queries
 
     units = tally_queries.tally_units(user=user)
-    officers = tally_queries.officer_tallies(user=user, year=year, activity=False)
+    own = tally_queries.own_unit_groups(user=user, year=year)
     targets = tally_queries.unit_targets(year)
-    return tallies.unit_tree_tally(units, officers, targets=targets)
+    return tallies.roll_up(units, own, targets=targets)
 
 
 def export_call(user, year: int):

@@ -35,14 +35,14 @@ from courses.services import sign_in
 from courses.services.classes import (
     ClassError,
     check_in,
+    check_in_preview,
     mark_attendance,
     remove_attendance,
-    session_key,
     set_roster,
     sign_in_path,
 )
 from people.hr_views import hr_required
-from people.models import HourEntry, Officer
+from people.models import HourEntry
 from people.services import audit
 from people.utils import visible_units
 
@@ -380,28 +380,6 @@ def attendance_remove(request, attendance_id):
 # --- officers' sign-in ----------------------------------------------------------------------
 
 
-def _preview(user, session: ClassSession | None, window: int, code: str):
-    """What pressing 确认签到 would meet, checked without writing: (outcome, attendance)."""
-    if session is None:
-        return "forged", None
-    problem = sign_in.check_code(
-        key=session_key(session),
-        session_id=session.pk,
-        window=window,
-        code=code,
-        now_window=sign_in.current_window(),
-    )
-    if problem:
-        return problem, None
-    officer = Officer.objects.filter(user_id=user.pk).first()
-    if officer is None:
-        return "not_officer", None
-    if not session.training_class.members.filter(officer=officer).exists():
-        return "not_on_roster", None
-    attendance = session.attendances.filter(officer=officer).first()
-    return ("already", attendance) if attendance else ("ready", None)
-
-
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -418,7 +396,9 @@ def check_in_page(request, session_id, window, code):
             outcome = "already" if result.already else "success"
             attendance = result.attendance
     else:
-        outcome, attendance = _preview(request.user, session, window, code)
+        outcome, attendance = check_in_preview(
+            user=request.user, session=session, window=window, code=code
+        )
     if outcome == "forged":
         # A made-up or tampered URL: say so, but show nothing of the session.
         context = {"outcome": outcome}

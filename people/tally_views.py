@@ -25,7 +25,7 @@ from people.models import AnnualProgramme, OfficerYearHours, Unit
 from people.services import audit
 from people.services import tally_export as export
 from people.services import tally_queries as queries
-from people.services.tallies import domain_tally, months, unit_tree_tally
+from people.services.tallies import domain_tally, months, roll_up
 from people.utils import visible_units
 
 OUTPUTS = ("xlsx", "pdf")
@@ -168,12 +168,9 @@ def _respond(
 @hr_required
 def units(request):
     filters = _filters(request)
-    officers = queries.officer_tallies(
-        user=request.user, year=filters.year, unit=filters.unit, activity=False
-    )
-    groups = unit_tree_tally(
+    groups = roll_up(
         queries.tally_units(user=request.user, unit=filters.unit),
-        officers,
+        queries.own_unit_groups(user=request.user, year=filters.year, unit=filters.unit),
         targets=queries.unit_targets(filters.year),
     )
     heading = filters.heading(_("单位学时统计"), request.user)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.models import Attendance, ClassMember, ClassSession, TrainingClass
 from courses.services import sign_in
@@ -106,11 +107,24 @@ class CheckIn:
     already: bool  # scanned before: nothing new was recorded
 
 
-def check_in(*, user, session_id: int, window: int, code: str) -> CheckIn:
-    """An officer's phone scanned the venue's code: record attendance and credit hours."""
-    session = ClassSession.objects.select_related("training_class").filter(pk=session_id).first()
+CHECK_IN_REFUSALS = {
+    "forged": gettext_lazy("签到码无效"),
+    "expired": gettext_lazy("签到码已过期，请扫描大屏上的最新二维码"),
+    "not_officer": gettext_lazy("只有执法人员可以签到"),
+    "not_on_roster": gettext_lazy("您不在本培训班的参训名单中"),
+}
+
+
+def check_in_preview(
+    *, user, session: ClassSession | None, window: int, code: str
+) -> tuple[str, Attendance | None]:
+    """What a check-in would meet, without writing: an outcome and any existing attendance.
+
+    Outcomes: "ready", "already", or a key of CHECK_IN_REFUSALS. The phone shows this on
+    GET; `check_in` applies the same checks before it writes.
+    """
     if session is None:
-        raise ClassError(_("签到码无效"), code="forged")
+        return "forged", None
     problem = sign_in.check_code(
         key=session_key(session),
         session_id=session.pk,
@@ -118,30 +132,39 @@ def check_in(*, user, session_id: int, window: int, code: str) -> CheckIn:
         code=code,
         now_window=sign_in.current_window(),
     )
-    if problem == sign_in.CodeProblem.FORGED:
-        raise ClassError(_("签到码无效"), code="forged")
-    if problem == sign_in.CodeProblem.EXPIRED:
-        raise ClassError(_("签到码已过期，请扫描大屏上的最新二维码"), code="expired")
+    if problem:
+        return problem, None
     officer = Officer.objects.filter(user_id=user.pk).first()
     if officer is None:
-        raise ClassError(_("只有执法人员可以签到"), code="not_officer")
+        return "not_officer", None
     if not ClassMember.objects.filter(
         training_class_id=session.training_class_id, officer=officer
     ).exists():
-        raise ClassError(_("您不在本培训班的参训名单中"), code="not_on_roster")
-    existing = Attendance.objects.filter(session=session, officer=officer).first()
-    if existing is not None:
+        return "not_on_roster", None
+    attendance = Attendance.objects.filter(session=session, officer=officer).first()
+    return ("already", attendance) if attendance else ("ready", None)
+
+
+def check_in(*, user, session_id: int, window: int, code: str) -> CheckIn:
+    """An officer's phone scanned the venue's code: record attendance and credit hours."""
+    session = ClassSession.objects.select_related("training_class").filter(pk=session_id).first()
+    outcome, existing = check_in_preview(user=user, session=session, window=window, code=code)
+    if outcome in CHECK_IN_REFUSALS:
+        raise ClassError(str(CHECK_IN_REFUSALS[outcome]), code=outcome)
+    if outcome == "already":
         return CheckIn(attendance=existing, already=True)
+    officer_id = Officer.objects.filter(user_id=user.pk).values_list("pk", flat=True).get()
     try:
         with transaction.atomic():
             attendance = _attend(
-                session=session, officer_id=officer.pk, method=Attendance.Method.QR, actor=user
+                session=session, officer_id=officer_id, method=Attendance.Method.QR, actor=user
             )
-            audit.record(actor=user, action="class.check_in", target=session, officer=officer.pk)
+            audit.record(actor=user, action="class.check_in", target=session, officer=officer_id)
     except IntegrityError:
         # Two scans at once: the other one recorded it.
         return CheckIn(
-            attendance=Attendance.objects.get(session=session, officer=officer), already=True
+            attendance=Attendance.objects.get(session=session, officer_id=officer_id),
+            already=True,
         )
     return CheckIn(attendance=attendance, already=False)
 

@@ -137,6 +137,26 @@ def unit_tree_tally(
     An officer counts in their own unit and in every ancestor among `units`; ancestors
     outside `units` (above a unit HR's scope) are simply not reported.
     """
+    own: dict[str, GroupTally] = {}
+    for officer in officers:
+        group = own.get(officer.unit_path)
+        if group is None:
+            group = own[officer.unit_path] = GroupTally(key=None, name="")
+        group.add(officer)
+    return roll_up(units, own, targets=targets)
+
+
+def roll_up(
+    units: Iterable[UnitInfo],
+    own: dict[str, GroupTally],
+    *,
+    targets: dict[int, tuple[Decimal | None, int | None]] | None = None,
+) -> list[GroupTally]:
+    """Each unit's subtree figures from the figures of each unit's own officers (by path).
+
+    A few hundred merges: the per-officer work happened once, in SQL or in
+    `unit_tree_tally`, not once per officer and ancestor.
+    """
     targets = targets or {}
     by_path: dict[str, GroupTally] = {}
     for unit in sorted(units, key=lambda u: u.path):
@@ -149,14 +169,6 @@ def unit_tree_tally(
             target_average=target_average,
             target_compliance=target_compliance,
         )
-    # Each officer is added once, to their own unit; units are then rolled up to their
-    # ancestors — a few hundred merges instead of one add per officer and ancestor.
-    own: dict[str, GroupTally] = {}
-    for officer in officers:
-        group = own.get(officer.unit_path)
-        if group is None:
-            group = own[officer.unit_path] = GroupTally(key=None, name="")
-        group.add(officer)
     for path, group in own.items():
         for end in range(STEPLEN, len(path) + 1, STEPLEN):
             ancestor = by_path.get(path[:end])

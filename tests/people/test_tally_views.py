@@ -237,3 +237,27 @@ def test_administrator_sees_the_whole_service(client, service):
     client.force_login(admin)
     response = get(client, "tallies:units")
     assert groups_by_name(response)["全市文化市场综合执法"].headcount == 5
+
+
+@pytest.mark.parametrize("hr", ["city_hr", "east_hr"])
+def test_unit_tally_aggregated_in_sql_equals_the_per_officer_tally(service, hr):
+    """The 单位统计 page sums in SQL; the pure per-officer path must give the same figures."""
+    from people.services import tally_queries as queries
+    from people.services.tallies import roll_up, unit_tree_tally
+
+    user = service[hr]
+    units = queries.tally_units(user=user)
+    targets = queries.unit_targets(YEAR)
+    in_sql = roll_up(units, queries.own_unit_groups(user=user, year=YEAR), targets=targets)
+    per_officer = unit_tree_tally(
+        units, queries.officer_tallies(user=user, year=YEAR), targets=targets
+    )
+
+    def figures(groups):
+        return [
+            (g.name, g.headcount, g.total_hours, g.met, g.participants, g.hours_by_kind)
+            for g in groups
+        ]
+
+    assert figures(in_sql) == figures(per_officer)
+    assert any(g.met for g in in_sql) and any(g.met < g.headcount for g in in_sql)
