@@ -104,3 +104,17 @@ def test_practice_quizzes_credit_no_hours(city):
     officer = OfficerFactory(unit=city["east"])
     take(practice, officer, {1: 0})
     assert not HourEntry.objects.exists()
+
+
+def test_passing_an_exam_through_the_attempt_service_issues_its_certificate(city, exam):
+    """End to end: grading sends quizzes.signals.attempt_graded; certificates listen."""
+    from certificates.models import Certificate
+    from tests.certificates.conftest import make_template
+
+    make_template("exam")
+    officer = OfficerFactory(unit=city["east"])
+    take(exam, officer, {1: 1})  # failed: no certificate
+    assert not Certificate.objects.exists()
+    take(exam, officer, {1: 0})
+    certificate = Certificate.objects.get(officer=officer)
+    assert certificate.kind == "exam" and certificate.source_id == str(exam.pk)

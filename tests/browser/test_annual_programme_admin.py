@@ -1,0 +1,44 @@
+"""An administrator sets up the year's 能力提升年 in the admin, and it drives the requirement
+officers see."""
+
+import re
+from datetime import date
+
+from playwright.sync_api import expect
+
+from people.models import AnnualProgramme
+from people.roles import Role
+from tests.factories import PASSWORD, OfficerFactory, UserFactory
+
+
+def test_administrator_sets_the_programme_and_officers_see_its_requirement(
+    transactional_db, city, desktop, phone, screenshot
+):
+    year = date.today().year
+    UserFactory(username="ADMIN1", roles=[Role.ADMINISTRATOR])
+    OfficerFactory(unit=city["east_squad"], employee_number="50002", position="中队长")
+
+    desktop.goto("/admin/login/")
+    desktop.get_by_label(re.compile("工号|用户名|Username", re.I)).first.fill("ADMIN1")
+    desktop.get_by_label(re.compile("密码|Password", re.I)).first.fill(PASSWORD)
+    desktop.get_by_role("button", name=re.compile("登录|Sign in|Log in", re.I)).click()
+    desktop.goto("/admin/annualprogramme/new/")
+    desktop.get_by_label("年度").fill(str(year))
+    desktop.get_by_label("名称").fill(f"{year}年文化市场综合执法能力提升年")
+    desktop.get_by_label("每人应修学时").fill("40")
+    desktop.get_by_role("button", name=re.compile("学时要求")).click()
+    desktop.locator("[id$='requirements-0-position']").fill("中队长")
+    desktop.locator("[id$='requirements-0-hours']").fill("30")
+    screenshot(desktop, "programme-form")
+    desktop.get_by_role("button", name="创建").click()
+    expect(desktop.get_by_text(re.compile("已创建|created", re.I)).first).to_be_visible()
+    programme = AnnualProgramme.objects.get(year=year)
+    assert programme.requirements.get().hours == 30
+
+    phone.goto("/accounts/login/")
+    phone.get_by_label(re.compile("工号")).fill("50002")
+    phone.get_by_label(re.compile("密码")).fill(PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    phone.goto("/hours/")
+    expect(phone.get_by_test_id("hours-required")).to_have_text("30.0")
+    screenshot(phone, "my-hours-requirement")
