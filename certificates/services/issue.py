@@ -122,7 +122,7 @@ def issue_certificate(
 def _locked(certificate_id: int) -> Certificate:
     try:
         return (
-            Certificate.objects.select_for_update()
+            Certificate.objects.select_for_update(of=("self",))
             .select_related("unit", "officer__unit", "template")
             .get(pk=certificate_id)
         )
