@@ -10,7 +10,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -157,13 +157,9 @@ def reverse(request, entry_id: int):
             messages.error(request, error.message)
         else:
             messages.success(request, _("已冲销：%(title)s") % {"title": entry.title})
-    return redirect(f"{_officer_url(entry)}?year={entry.year}")
-
-
-def _officer_url(entry: HourEntry) -> str:
-    from django.urls import reverse as url
-
-    return url("hours:officer", kwargs={"officer_id": entry.officer_id})
+    return redirect(
+        f"{resolve_url('hours:officer', officer_id=entry.officer_id)}?year={entry.year}"
+    )
 
 
 @login_required

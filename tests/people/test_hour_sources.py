@@ -6,26 +6,13 @@ import pytest
 
 from courses.services import learning
 from people.models import HourEntry, OfficerYearHours
-from quizzes.services import attempts
 from tests.courses.course_factory import build_course, import_tiny_regulation
 from tests.factories import OfficerFactory
 from tests.people.ledger_factory import make_programme
 from tests.quizzes import bank_factory as bf
+from tests.quizzes.bank_factory import take
 
 pytestmark = pytest.mark.django_db
-
-
-def take(quiz, officer, answers):
-    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
-    for position, response in answers.items():
-        attempts.save_answer(
-            attempt_id=attempt.pk,
-            officer_id=officer.pk,
-            position=position,
-            response=response,
-            seq=1,
-        )
-    return attempts.submit_attempt(attempt_id=attempt.pk, officer_id=officer.pk)
 
 
 def _hours(officer, kind):

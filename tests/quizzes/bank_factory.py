@@ -79,3 +79,19 @@ def quiz(*, fixed=(), rules=(), **settings) -> Quiz:
     for order, rule in enumerate(rules):
         DrawRule.objects.create(quiz=q, sort_order=order, **rule)
     return q
+
+
+def take(quiz, officer, answers):
+    """An officer sits the quiz through the services: {position: response}, then submit."""
+    from quizzes.services import attempts
+
+    attempt = attempts.start_attempt(quiz=quiz, officer=officer)
+    for position, response in answers.items():
+        attempts.save_answer(
+            attempt_id=attempt.pk,
+            officer_id=officer.pk,
+            position=position,
+            response=response,
+            seq=1,
+        )
+    return attempts.submit_attempt(attempt_id=attempt.pk, officer_id=officer.pk)
