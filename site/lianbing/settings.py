@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "quizzes.competitions",
+    "quizzes.finals",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -21,6 +21,8 @@ urlpatterns = [
     path("tallies/", include("people.tally_urls")),
     path("classes/", include("courses.class_urls")),
     path("certificates/", include("certificates.urls")),
+    path("competitions/", include("quizzes.competitions.urls")),
+    path("finals/", include("quizzes.finals.urls")),
 ]
 
 if settings.DEBUG:
