@@ -10,35 +10,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('quizzes', '0003_quiz_credit_hours'),
+        ("quizzes", "0003_quiz_credit_hours"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Competition',
+            name="Competition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('knowledge', '知识竞赛'), ('judged', '评比（执法文书、主题演讲、辩论）')], default='knowledge', max_length=12, verbose_name='类型')),
-                ('year', models.PositiveIntegerField(default=quizzes.competitions.models.current_year, verbose_name='年度')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('ranking_unit_depth', models.PositiveSmallIntegerField(default=2, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(6)], verbose_name='单位排名层级')),
-                ('min_participation_percent', models.PositiveSmallIntegerField(default=0, help_text='参赛率低于此值的单位列出但不参与排名，避免只派少数尖子参赛的单位占优。', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='参与单位排名的最低参赛率（%）')),
-                ('rankings_released_at', models.DateTimeField(blank=True, null=True, verbose_name='排名发布时间')),
-                ('credit_hours', models.DecimalField(decimal_places=1, default=Decimal('0'), help_text='颁奖时为每位参赛人员计入的培训学时；0 表示不计学时。', max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='参赛学时')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('preliminary_quiz', models.ForeignKey(blank=True, help_text='初赛用题库考试引擎作答；开放时间、限时和抽题规则在该考试中设置。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='competitions', to='quizzes.quiz', verbose_name='初赛试卷')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("knowledge", "知识竞赛"),
+                            ("judged", "评比（执法文书、主题演讲、辩论）"),
+                        ],
+                        default="knowledge",
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveIntegerField(
+                        default=quizzes.competitions.models.current_year, verbose_name="年度"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "ranking_unit_depth",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(6),
+                        ],
+                        verbose_name="单位排名层级",
+                    ),
+                ),
+                (
+                    "min_participation_percent",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="参赛率低于此值的单位列出但不参与排名，避免只派少数尖子参赛的单位占优。",
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="参与单位排名的最低参赛率（%）",
+                    ),
+                ),
+                (
+                    "rankings_released_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="排名发布时间"),
+                ),
+                (
+                    "credit_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("0"),
+                        help_text="颁奖时为每位参赛人员计入的培训学时；0 表示不计学时。",
+                        max_digits=4,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="参赛学时",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "preliminary_quiz",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="初赛用题库考试引擎作答；开放时间、限时和抽题规则在该考试中设置。",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="competitions",
+                        to="quizzes.quiz",
+                        verbose_name="初赛试卷",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '竞赛与评比',
-                'verbose_name_plural': '竞赛与评比',
-                'ordering': ['-year', '-id'],
+                "verbose_name": "竞赛与评比",
+                "verbose_name_plural": "竞赛与评比",
+                "ordering": ["-year", "-id"],
             },
         ),
     ]
