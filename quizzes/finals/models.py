@@ -62,6 +62,9 @@ class Final(ClusterableModel):
     )
     # Shown in the projector's address: the scoreboard needs no login in the hall.
     screen_token = models.CharField(max_length=32, unique=True, default=screen_token)
+    # Bumped by every action and undo under the row lock: devices drop snapshots older than
+    # the one they show (broadcasts from several processes may arrive out of order).
+    version = models.PositiveIntegerField(default=0, editable=False)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
@@ -111,7 +114,7 @@ class Team(ClusterableModel, Orderable):
         return self.name
 
 
-class Round(ClusterableModel, Orderable):
+class Round(Orderable):
     class Kind(models.TextChoices):
         COMPULSORY = "compulsory", _("必答题")
         BUZZER = "buzzer", _("抢答题")
@@ -143,10 +146,14 @@ class Round(ClusterableModel, Orderable):
         return str(self)
 
 
-class RoundQuestion(Orderable):
+class RoundQuestion(models.Model):
     """A question read on stage; its key stays on the host's console until judged."""
 
-    round = ParentalKey(Round, on_delete=models.CASCADE, related_name="questions")
+    # A plain key, not a ParentalKey: questions are edited in their own admin list, because
+    # Wagtail's inline panels do not nest (final → rounds → questions).
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="questions", verbose_name=_("环节")
+    )
     # 必答题: the team whose turn it is; other rounds leave it empty.
     team = models.ForeignKey(
         Team,
@@ -169,7 +176,10 @@ class RoundQuestion(Orderable):
         verbose_name=_("题库来源"),
     )
 
-    class Meta(Orderable.Meta):
+    sort_order = models.PositiveIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        ordering = ["round_id", "sort_order", "id"]
         verbose_name = _("决赛题目")
         verbose_name_plural = _("决赛题目")
 

@@ -1,4 +1,7 @@
-"""ASGI entry point, for the live-update work that needs it."""
+"""ASGI entry point: Django's HTTP views and the live finals' WebSockets.
+
+Serve it with uvicorn: `uvicorn --app-dir site lianbing.asgi:application`.
+"""
 
 import os
 import sys
@@ -9,4 +12,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianbing.settings")
 
 from django.core.asgi import get_asgi_application  # noqa: E402
 
-application = get_asgi_application()
+# Django is set up before anything imports models (the consumers do).
+django_application = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from quizzes.finals.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)
