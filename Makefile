@@ -22,9 +22,11 @@ run: setup
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 $(MANAGE) load_demo --if-empty
-	@# The task worker finalises exams whose time is up; it stops with the server.
+	@# The task worker finalises exams whose time is up; it stops with the server. uvicorn
+	@# serves HTTP and the live finals' WebSockets (runserver cannot serve WebSockets).
 	DEBUG=1 $(MANAGE) db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
-	  DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	  DEBUG=1 $(PY) -m uvicorn --app-dir site --host 127.0.0.1 --port 8000 --lifespan off \
+	  lianbing.asgi:application
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
