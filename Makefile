@@ -26,6 +26,7 @@ run: setup
 	@# serves HTTP and the live finals' WebSockets (runserver cannot serve WebSockets).
 	DEBUG=1 $(MANAGE) db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	  DEBUG=1 $(PY) -m uvicorn --app-dir site --host 127.0.0.1 --port 8000 --lifespan off \
+	  --ws-per-message-deflate false \
 	  lianbing.asgi:application
 
 lint: $(STAMP)

@@ -35,7 +35,7 @@ class FinalConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(await self._snapshot())
 
     async def final_state(self, event):
-        await self.send_json(event["snapshot"])
+        await self.send(text_data=event["text"])
 
     @database_sync_to_async
     def _authorised_final_id(self):

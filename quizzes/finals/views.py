@@ -78,9 +78,10 @@ def host_panel(request, final_id: int):
     return render(request, "finals/_host_panel.html", _host_context(final))
 
 
-def _host_context(final: Final, error: str = "") -> dict:
+def _host_context(final: Final, error: str = "", state=None) -> dict:
     stage = load_stage(final)
-    state = current_state(final, stage)
+    if state is None:
+        state = current_state(final, stage)
     snapshot = public_snapshot(final, stage, state)
     rounds = list(Round.objects.filter(final=final).prefetch_related("questions__team"))
     current_round = next((r for r in rounds if r.id == state.round_id), None)
@@ -126,13 +127,13 @@ def _tied_groups(teams: list[dict]) -> list[list[dict]]:
 def host_act(request, final_id: int):
     final = _hosted_final(request, final_id)
     kind = request.POST.get("kind", "")
-    error = ""
+    error, state = "", None
     try:
         if kind == "undo":
-            undo_last(final_id=final.pk, actor=request.user)
+            state = undo_last(final_id=final.pk, actor=request.user)
         elif kind in HOST_KINDS:
             team_id, data, reason = _action_input(final, kind, request.POST)
-            perform(
+            state = perform(
                 final_id=final.pk,
                 kind=kind,
                 actor=request.user,
@@ -145,7 +146,9 @@ def host_act(request, final_id: int):
     except FinalError as exc:
         error = exc.message
     if request.headers.get("HX-Request"):
-        return render(request, "finals/_host_panel.html", _host_context(final, error))
+        final.refresh_from_db(fields=["version", "started_at", "finished_at"])
+        context = _host_context(final, error, state)
+        return render(request, "finals/_host_panel.html", context)
     if error:
         messages.error(request, error)
     return redirect("finals:host", final_id=final.pk)

@@ -6,6 +6,7 @@ judged or revealed; the host console reads them from the server-rendered page in
 
 from __future__ import annotations
 
+import json
 import logging
 
 from asgiref.sync import async_to_sync
@@ -91,9 +92,9 @@ def broadcast(final_id: int, snapshot: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    # Encoded once here, not once per connected device.
+    text = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":"))
     try:
-        async_to_sync(layer.group_send)(
-            group_name(final_id), {"type": "final.state", "snapshot": snapshot}
-        )
+        async_to_sync(layer.group_send)(group_name(final_id), {"type": "final.state", "text": text})
     except Exception:  # the action is committed; devices catch up on their next message
         logger.exception("broadcast of final %s failed", final_id)

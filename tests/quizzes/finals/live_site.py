@@ -118,6 +118,9 @@ class FinalSite:
                 "--lifespan",
                 "off",
                 "--no-access-log",
+                # Compressing each snapshot for each of 200 devices costs more than sending it.
+                "--ws-per-message-deflate",
+                "false",
                 "lianbing.asgi:application",
             ],
             self.env,
