@@ -9,6 +9,7 @@ from courses.services.learning import yearly_note_chars
 from courses.services.progress import continue_lesson
 from people.models import Officer
 from people.services.tally_queries import year_progress
+from quizzes.finals.models import Final
 from quizzes.services.eligibility import exam_summary
 
 DASHBOARD_COURSES = 3
@@ -49,5 +50,8 @@ def dashboard(request):
             certificate_count=Certificate.objects.filter(
                 officer=officer, status=Certificate.Status.VALID
             ).count(),
+            live_finals=Final.objects.filter(
+                teams__members=officer, finished_at__isnull=True
+            ).distinct(),
         )
     return render(request, "lianbing/dashboard.html", context)

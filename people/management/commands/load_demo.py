@@ -17,6 +17,8 @@ from people import demo, demo_hours
 from people.models import Officer
 from quizzes import demo as quizzes_demo
 from quizzes import demo_attempts
+from quizzes.competitions import demo as competitions_demo
+from quizzes.finals import demo as finals_demo
 
 # The steps, in order. Each takes a DemoConfig and returns a StepReport; later demo data
 # (courses, questions, training records) is added here as further steps.
@@ -28,6 +30,8 @@ STEPS: list[Callable[[demo.DemoConfig], demo.StepReport]] = [
     demo_attempts.load_demo_attempts,
     demo_hours.load_demo_hours,
     certificates_demo.load_demo_certificates,
+    competitions_demo.load_demo_competitions,
+    finals_demo.load_demo_final,
 ]
 
 LOGIN_COLUMNS = ("角色", "工号/用户名", "姓名", "单位/管辖范围", "密码", "备注")

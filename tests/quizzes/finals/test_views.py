@@ -154,3 +154,17 @@ def test_forged_team_in_an_adjustment_is_not_found(client, live):
     )
     assert response.status_code == 404
     assert not Action.objects.exists()
+
+
+def test_dashboard_leads_team_members_to_their_device_until_the_final_ends(client, live):
+    from django.utils import timezone
+
+    device = reverse("finals:team", args=[live.final.pk])
+    login(client, live.members[0][0].user)
+    assert device in client.get(reverse("dashboard")).content.decode()
+    live.final.finished_at = timezone.now()
+    live.final.save()
+    assert device not in client.get(reverse("dashboard")).content.decode()
+    outsider = build_final(teams=2, members=1)
+    login(client, outsider.members[0][0].user)
+    assert device not in client.get(reverse("dashboard")).content.decode()
