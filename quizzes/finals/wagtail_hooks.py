@@ -7,14 +7,13 @@ from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
     InlinePanel,
-    MultiFieldPanel,
     ObjectList,
 )
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .forms import RoundQuestionForm
+from .forms import FinalForm, RoundQuestionForm, TeamForm
 from .models import Action, Final, RoundQuestion
 
 
@@ -29,6 +28,15 @@ class ConsoleColumn(Column):
         )
 
 
+class TeamsPanel(InlinePanel):
+    """Members are typed as employee numbers, checked by TeamForm."""
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["form"] = TeamForm
+        return options
+
+
 class FinalViewSet(SnippetViewSet):
     model = Final
     icon = "pick"
@@ -36,14 +44,42 @@ class FinalViewSet(SnippetViewSet):
     list_display = ["title", "competition", "started_at", ConsoleColumn("console", label=_("现场"))]
     list_filter = ["competition"]
     copy_view_enabled = False
-    panels = [
-        FieldPanel("competition"),
-        FieldPanel("title"),
-        FieldPanel("hosts"),
-        FieldRowPanel([FieldPanel("early_buzz_penalty"), FieldPanel("risk_values")]),
-        MultiFieldPanel([InlinePanel("teams", label=_("参赛队"), min_num=2)], heading=_("参赛队")),
-        MultiFieldPanel([InlinePanel("rounds", label=_("环节"), min_num=1)], heading=_("环节")),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("competition"),
+            FieldPanel("title"),
+            FieldPanel("hosts"),
+            FieldRowPanel([FieldPanel("early_buzz_penalty"), FieldPanel("risk_values")]),
+            TeamsPanel(
+                "teams",
+                heading=_("参赛队"),
+                label=_("参赛队"),
+                min_num=2,
+                panels=[
+                    FieldRowPanel([FieldPanel("name"), FieldPanel("unit")]),
+                    FieldPanel("start_score"),
+                    FieldPanel("member_numbers"),
+                ],
+            ),
+            InlinePanel(
+                "rounds",
+                heading=_("环节"),
+                label=_("环节"),
+                min_num=1,
+                panels=[
+                    FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("points_right"),
+                            FieldPanel("points_wrong"),
+                            FieldPanel("seconds"),
+                        ]
+                    ),
+                ],
+            ),
+        ],
+        base_form_class=FinalForm,
+    )
 
 
 class RoundQuestionViewSet(SnippetViewSet):
