@@ -8,7 +8,7 @@ shows the answer; team devices and the screen render the public snapshot.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -147,6 +147,13 @@ def host_act(request, final_id: int):
         error = exc.message
     if request.headers.get("HX-Request"):
         final.refresh_from_db(fields=["version", "started_at", "finished_at"])
+        if not error:
+            # The console reloads its panel when the broadcast reaches its own WebSocket (or
+            # after a short wait if that socket is down), so the 200 devices are not kept
+            # waiting while the host's panel is rendered here.
+            response = HttpResponse(status=204)
+            response["X-Final-Version"] = str(final.version)
+            return response
         context = _host_context(final, error, state)
         return render(request, "finals/_host_panel.html", context)
     if error:

@@ -216,6 +216,22 @@
     }).catch(function () { text($("[data-feedback]"), "网络中断，请重试"); });
   }
 
+  if (role === "host") {
+    // A successful action answers 204 with the new version; the panel follows the broadcast,
+    // or is fetched directly if the broadcast has not arrived shortly (socket down).
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var xhr = event.detail.xhr;
+      if (!xhr || xhr.status !== 204) return;
+      var version = Number(xhr.getResponseHeader("X-Final-Version"));
+      setTimeout(function () {
+        var panel = document.getElementById("host-panel");
+        if (panel && Number(panel.dataset.version) < version && window.htmx) {
+          window.htmx.ajax("GET", root.dataset.panelUrl, { target: "#host-panel", swap: "outerHTML" });
+        }
+      }, socket && socket.readyState === 1 ? 1500 : 0);
+    });
+  }
+
   if (role === "team") {
     $("[data-buzz]").addEventListener("click", function () { post({ kind: "buzz" }); });
   }
