@@ -24,6 +24,8 @@ class RegisterFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("全部年度"))] + [
             (y, str(y)) for y in range(this_year, this_year - 6, -1)
         ]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
 
 
 class ReasonForm(forms.Form):
@@ -52,7 +54,11 @@ class BulkIssueForm(forms.Form):
         self.fields["template"].queryset = CertificateTemplate.objects.filter(active=True).exclude(
             kind=Kind.ANNUAL_RECORD
         )
+        self.fields["template"].empty_label = _("请选择模板")
         self.fields["unit"].queryset = units
+        self.fields["unit"].empty_label = _("请选择单位")
+        self.fields["unit"].help_text = _("“整个单位”和优秀组织奖时选择")
+        self.fields["lines"].help_text = _("“指定人员”“竞赛获奖名单”时填写")
 
     def clean(self):
         data = super().clean()

@@ -110,13 +110,32 @@ class CertificateTemplate(PreviewableMixin, models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} · {self.name}"
 
+    @property
+    def preview_modes(self):
+        return [("", _("图片")), ("pdf", _("PDF"))]
+
     def serve_preview(self, request, mode_name):
         from django.http import HttpResponse
+        from django.shortcuts import render
 
-        from certificates.services.preview import preview_pdf
+        from certificates.services.preview import page_pictures, pdf_data_uri, preview_pdf
 
-        response = HttpResponse(preview_pdf(self), content_type="application/pdf")
-        response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+        pdf = preview_pdf(self)
+        if mode_name == "pdf":
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+        else:
+            pictures = page_pictures(pdf)
+            response = render(
+                request,
+                "certificates/preview.html",
+                {
+                    "template": self,
+                    "pictures": pictures,
+                    # Without pictures the page embeds the PDF for the browser's viewer.
+                    "pdf_uri": "" if pictures else pdf_data_uri(pdf),
+                },
+            )
         response["Cache-Control"] = "no-store"
         return response
 
@@ -213,6 +232,15 @@ class Certificate(models.Model):
         max_length=200,
     )
     rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    # The bulk job that issued it: a resumed job skips the recipients it already covered.
+    bulk_job = models.ForeignKey(
+        "certificates.BulkIssueJob",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+        verbose_name=_("批量颁发任务"),
+    )
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -258,7 +286,14 @@ class SerialCounter(models.Model):
 
 
 class BulkIssueJob(models.Model):
-    """A bulk issue running on the task worker; the progress page polls it."""
+    """A bulk issue running on the task worker; the progress page polls it.
+
+    The worker that runs the job beats `heartbeat_at` after each step. A job queued or
+    running whose heartbeat is older than CERTIFICATE_JOB_STALL_SECONDS is stalled (its
+    worker died or none is running): the progress page stops polling and offers HR to
+    resume it, which issues only the recipients still missing. `runs` counts the starts
+    and is the running worker's lease: a worker whose run is no longer current stops.
+    """
 
     class State(models.TextChoices):
         QUEUED = "queued", _("排队中")
@@ -284,6 +319,8 @@ class BulkIssueJob(models.Model):
     skipped = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -292,6 +329,30 @@ class BulkIssueJob(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.done}/{self.total})"
+
+    @staticmethod
+    def stall_seconds() -> int:
+        return int(getattr(settings, "CERTIFICATE_JOB_STALL_SECONDS", 300))
+
+    @property
+    def is_stalled(self) -> bool:
+        if self.state not in (self.State.QUEUED, self.State.RUNNING):
+            return False
+        last = self.heartbeat_at or self.created_at
+        return (timezone.now() - last).total_seconds() > self.stall_seconds()
+
+    @property
+    def stall_minutes(self) -> int:
+        return max(1, -(-self.stall_seconds() // 60))
+
+    @property
+    def in_progress(self) -> bool:
+        """Queued or running and not stalled: what the progress page keeps polling."""
+        return self.state in (self.State.QUEUED, self.State.RUNNING) and not self.is_stalled
+
+    @property
+    def can_resume(self) -> bool:
+        return self.is_stalled or self.state == self.State.FAILED
 
     @property
     def percent(self) -> int:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from certificates.forms import AnnualRecordForm, BulkIssueForm, ReasonForm, RegisterFilterForm
 from certificates.models import BulkIssueJob, Certificate, Source
 from certificates.services import register
-from certificates.services.bulk import start_bulk_issue
+from certificates.services.bulk import resume_bulk_issue, start_bulk_issue
 from certificates.services.issue import reissue_certificate, revoke_certificate
 from lianbing.errors import DomainError
 from people.hr_views import hr_required, xlsx_response
@@ -189,6 +189,19 @@ def job(request, pk: int):
 @hr_required
 def job_progress(request, pk: int):
     return render(request, "certificates/_job_progress.html", {"job": _job(request, pk)})
+
+
+@hr_required
+@require_POST
+def job_resume(request, pk: int):
+    job = _job(request, pk)
+    try:
+        resume_bulk_issue(job_id=job.pk, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已重新排队：只补发尚未生成的证书"))
+    return redirect("certificates:job", pk=job.pk)
 
 
 @hr_required

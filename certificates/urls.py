@@ -16,6 +16,7 @@ urlpatterns = [
     path("bulk/", register_views.bulk_new, name="bulk"),
     path("bulk/<int:pk>/", register_views.job, name="job"),
     path("bulk/<int:pk>/progress/", register_views.job_progress, name="job_progress"),
+    path("bulk/<int:pk>/resume/", register_views.job_resume, name="job_resume"),
     path("annual/", register_views.annual_record, name="annual"),
     path("courses/", register_views.course_certificates, name="courses"),
 ]

@@ -6,9 +6,10 @@ certificates — so the stored record never changes when the ledger later does; 
 record is a re-issue.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,9 +45,68 @@ def _year_bounds(year: int):
     return start, timezone.make_aware(datetime(year + 1, 1, 1))
 
 
+def exam_day(attempt) -> date:
+    """The day an exam counts on: the local date it was handed in (ended_at; graded_at for
+    an attempt without one). The rule the ledger dates an exam credit by
+    (quizzes.services.grading) and the tallies count exams by: an exam started on
+    31 December and handed in after midnight belongs to the new year everywhere."""
+    return timezone.localdate(attempt.ended_at or attempt.graded_at)
+
+
+def exam_attempts(officer, year: int) -> list[tuple[date, object]]:
+    """The officer's graded exams of the year with the day each counts on.
+
+    The ledger entry's date is authoritative: the attempt an exam credit was booked for
+    is dated by its entry (the first attempt handed in on the entry's date, else the first
+    passed one), every other attempt by `exam_day`.
+    """
+    from quizzes.models import Attempt
+
+    start, end = _year_bounds(year)
+    credits = HourEntry.objects.filter(
+        officer=officer,
+        source_type=HourEntry.Source.QUIZ,
+        kind=HourEntry.Kind.EXAM,
+        reverses__isnull=True,
+    )
+    credited_on = {}
+    for source_id, day in credits.order_by("date").values_list("source_id", "date"):
+        if source_id.isdigit():
+            credited_on.setdefault(int(source_id), day)
+    in_year = Q(ended_at__gte=start, ended_at__lt=end) | Q(
+        ended_at__isnull=True, graded_at__gte=start, graded_at__lt=end
+    )
+    attempts = (
+        Attempt.objects.filter(
+            officer=officer, practice=False, state=Attempt.State.GRADED, quiz__isnull=False
+        )
+        # A credited quiz's sittings of every year: which one was booked decides its year.
+        .filter(in_year | Q(quiz_id__in=list(credited_on)))
+        .select_related("quiz")
+        .order_by("ended_at", "graded_at", "pk")
+    )
+    by_quiz: dict[int, list] = {}
+    for attempt in attempts:
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    dated = []
+    for quiz_id, sittings in by_quiz.items():
+        booked = credited_on.get(quiz_id)
+        credited = None
+        if booked is not None:
+            credited = next((a for a in sittings if exam_day(a) == booked), None) or next(
+                (a for a in sittings if a.passed), sittings[0]
+            )
+        for attempt in sittings:
+            day = booked if attempt is credited else exam_day(attempt)
+            if day.year == year:
+                dated.append((day, attempt))
+    dated.sort(key=lambda pair: (pair[0], pair[1].ended_at or pair[1].graded_at, pair[1].pk))
+    return dated
+
+
 def snapshot(officer, year: int) -> dict:
     from courses.models import Enrollment
-    from quizzes.models import Attempt
+    from quizzes.services.grading import release_for
 
     start, end = _year_bounds(year)
     entries = HourEntry.objects.filter(
@@ -57,13 +117,7 @@ def snapshot(officer, year: int) -> dict:
     courses = Enrollment.objects.filter(
         officer=officer, completed_at__gte=start, completed_at__lt=end
     ).select_related("course")
-    exams = Attempt.objects.filter(
-        officer=officer,
-        practice=False,
-        state=Attempt.State.GRADED,
-        ended_at__gte=start,
-        ended_at__lt=end,
-    ).select_related("quiz")
+    exams = exam_attempts(officer, year)
     certificates = Certificate.objects.filter(
         officer=officer, issued_at__gte=start, issued_at__lt=end, status=Certificate.Status.VALID
     ).exclude(kind=Kind.ANNUAL_RECORD)
@@ -81,12 +135,13 @@ def snapshot(officer, year: int) -> dict:
         ],
         "exams": [
             [
-                a.quiz.title if a.quiz else "",
-                f"{timezone.localdate(a.ended_at):%Y-%m-%d}",
-                hours_text(a.score),
+                a.quiz.title,
+                f"{day:%Y-%m-%d}",
+                # The record shows no score the quiz has not released to the officer.
+                hours_text(a.score) if release_for(a).score else "—",
                 _("合格") if a.passed else _("不合格"),
             ]
-            for a in exams
+            for day, a in exams
         ],
         "certificates": [[c.serial, c.get_kind_display(), c.title] for c in certificates],
     }

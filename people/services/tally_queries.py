@@ -108,8 +108,9 @@ def officer_tallies(
             officer_id__in=officer_ids,
             practice=False,
             state=Attempt.State.GRADED,
-            started_at__gte=start,
-            started_at__lt=end,
+            # Counted in the year it was handed in, as its hours are (the ledger's date).
+            ended_at__gte=start,
+            ended_at__lt=end,
         ).order_by()
         taken = dict(exams.values_list("officer_id").annotate(n=Count("quiz_id", distinct=True)))
         passed = dict(
@@ -262,8 +263,8 @@ def annual_summary(*, user, year: int, unit: Unit | None = None) -> AnnualSummar
         officer__in=officers,
         practice=False,
         state=Attempt.State.GRADED,
-        started_at__gte=start,
-        started_at__lt=end,
+        ended_at__gte=start,
+        ended_at__lt=end,
         quiz__mode=Quiz.Mode.EXAM,
     ).order_by()
     exams_held = exam_attempts.values("quiz").distinct().count()

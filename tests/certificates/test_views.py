@@ -39,8 +39,10 @@ def test_verify_valid_shows_masked_name_and_nothing_more(client, officer, course
     assert 'data-status="valid"' in html
     assert "王*堃" in html and "王喆堃" not in html
     assert "行政处罚法精讲" in html and certificate.serial in html
-    for private in ("执法一支队", "10001", "12"):
-        assert private not in html.split("<main", 1)[1]
+    main = html.split("<main", 1)[1]
+    # (Not "12" itself: December's dates and the CSRF token may contain it.)
+    for private in ("执法一支队", "10001", "学时"):
+        assert private not in main
 
 
 def test_verify_revoked_shows_date_not_reason(client, officer, course_template, city_hr):
@@ -198,7 +200,7 @@ def test_trainer_sees_certificates_of_own_courses(client, officer, course_templa
 
 
 @pytest.mark.parametrize("kind", ["course", "annual_record"])
-def test_admin_template_preview_is_a_pdf_with_sample_data(admin_client, kind):
+def test_admin_template_preview_shows_the_pdf_with_sample_data(admin_client, kind):
     from tests.certificates.conftest import make_template
 
     template = make_template(kind)
@@ -219,10 +221,42 @@ def test_admin_template_preview_is_a_pdf_with_sample_data(admin_client, kind):
         "show_border": "on",
     }
     assert admin_client.post(url, data).json()["is_valid"]
+    # The panel's default mode: the PDF's pages drawn as pictures in an HTML page.
     response = admin_client.get(url)
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert html.count('<img src="data:image/png;base64,') >= 1 and "<embed" not in html
+    # The PDF mode: the document as it will print, with the form's current values.
+    response = admin_client.get(url, {"mode": "pdf"})
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "预览执法局" in text and "王喆堃" in text
+
+
+def test_admin_template_preview_without_pdftoppm_embeds_the_pdf(
+    admin_client, course_template, monkeypatch
+):
+    from certificates.services import preview
+
+    monkeypatch.setattr(preview.shutil, "which", lambda name: None)
+    url = reverse(
+        "wagtailsnippets_certificates_certificatetemplate:preview_on_edit",
+        args=[course_template.pk],
+    )
+    t = course_template
+    data = {
+        "kind": t.kind,
+        "name": t.name,
+        "page_size": t.page_size,
+        "orientation": t.orientation,
+        "font": t.font,
+        "title": t.title,
+        "body": t.body,
+        "accent_color": t.accent_color,
+    }
+    assert admin_client.post(url, data).json()["is_valid"]
+    html = admin_client.get(url).content.decode()
+    assert '<embed src="data:application/pdf;base64,' in html and "<img" not in html
 
 
 def test_admin_template_pages_and_placeholder_check(admin_client, course_template):

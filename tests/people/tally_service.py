@@ -153,5 +153,9 @@ def build_service(city) -> dict:
     sit(q2, p["e2"], True, number=2)
     sit(q2, p["c1"], False)
     Attempt.objects.filter(pk=sit(practice, p["e1"], True).pk).update(practice=True)
-    Attempt.objects.update(started_at=timezone.make_aware(datetime(YEAR, 6, 15, 10)))
+    # Exams count in the year they were handed in (ended_at), as their hours do.
+    Attempt.objects.update(
+        started_at=timezone.make_aware(datetime(YEAR, 6, 15, 10)),
+        ended_at=timezone.make_aware(datetime(YEAR, 6, 15, 10, 50)),
+    )
     return {"people": people, "city_hr": city_hr, "east_hr": make_hr(city["east"])}
