@@ -6,6 +6,7 @@ checks without saving. URLs: `quizzes.admin_import_urls`.
 """
 
 import datetime
+from pathlib import PurePath
 
 from django import forms
 from django.http import HttpResponse
@@ -33,6 +34,7 @@ from quizzes.services.question_export import WRITERS as EXPORT_WRITERS
 from quizzes.services.question_import import QuestionImportError, import_questions
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ALLOWED_EXTENSIONS = (".xlsx", ".xlsm", ".csv", ".gift", ".txt", ".xml")
 FORMAT_CHOICES = [
     ("xlsx", gettext_lazy("Excel（.xlsx / .csv）")),
     ("gift", "GIFT"),
@@ -76,6 +78,13 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        extension = PurePath(upload.name).suffix.lower()
+        if extension == ".xls":
+            raise forms.ValidationError(_("不支持 .xls 文件：请在 Excel 中另存为 .xlsx。"))
+        if extension not in ALLOWED_EXTENSIONS:
+            raise forms.ValidationError(
+                _("只能上传 Excel（.xlsx / .csv）、GIFT（.gift / .txt）或 Moodle XML（.xml）文件。")
+            )
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("文件过大（上限 10 MB）。"))
         return upload

@@ -17,12 +17,14 @@ def notebook_page(request):
     groups = notebook.grouped(officer)
     for regulation in groups:
         for article in regulation.articles:
-            # Missed questions were graded, so their keys are the officer's to see.
+            # Only questions whose exams released their keys are here (notebook.latest_results).
             article.views = [
                 {
                     "question": question_for_page(payload, [], None),
                     "key": key_text(payload),
-                    "explanation": payload.get("explanation", ""),
+                    "explanation": payload.get("explanation", "")
+                    if missed.explanation_released
+                    else "",
                     "times": missed.times_missed,
                 }
                 for missed, payload in article.missed

@@ -28,6 +28,7 @@ class Missed:
     version_id: int
     times_missed: int
     last_item_id: int
+    explanation_released: bool = True
 
 
 @dataclass
@@ -47,21 +48,42 @@ class RegulationGroup:
         return sum(len(a.missed) for a in self.articles)
 
 
+def _releases(attempt_ids) -> dict:
+    """What each attempt's review options release now: the notebook shows a key (and
+    practises the question) only once the exam it was missed in shows its answers.
+    Practice shows everything, also while the paper is still open."""
+    from quizzes.services.grading import Release, release_for
+
+    now = timezone.now()
+    attempts = Attempt.objects.filter(pk__in=set(attempt_ids)).select_related("quiz")
+    return {
+        attempt.pk: Release(True, True, True) if attempt.practice else release_for(attempt, now=now)
+        for attempt in attempts
+    }
+
+
 def latest_results(officer) -> dict[int, Missed | None]:
-    """Per question: a Missed entry if the latest graded answer was wrong, else None."""
-    rows = (
+    """Per question: a Missed entry if the latest graded answer was wrong, else None.
+    Answers whose keys are not released yet count for nothing."""
+    rows = list(
         AttemptItem.objects.filter(
             attempt__officer=officer, graded_at__isnull=False, score__isnull=False
         )
         .order_by("graded_at", "pk")
-        .values_list("pk", "version__question_id", "version_id", "score", "points")
+        .values_list("pk", "version__question_id", "version_id", "score", "points", "attempt_id")
     )
+    releases = _releases(row[5] for row in rows)
     misses: Counter = Counter()
     latest: dict[int, Missed | None] = {}
-    for item_id, question_id, version_id, score, points in rows:
+    for item_id, question_id, version_id, score, points, attempt_id in rows:
+        release = releases[attempt_id]
+        if not release.answers:
+            continue
         if score < points:
             misses[question_id] += 1
-            latest[question_id] = Missed(question_id, version_id, misses[question_id], item_id)
+            latest[question_id] = Missed(
+                question_id, version_id, misses[question_id], item_id, release.explanations
+            )
         else:
             latest[question_id] = None
     return latest

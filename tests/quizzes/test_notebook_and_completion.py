@@ -36,6 +36,7 @@ def test_missed_questions_are_grouped_by_regulation_and_article(city, cited_bank
         fixed=[cited_bank["second"], cited_bank["third"]],
         shuffle_questions=False,
         shuffle_options=False,
+        show_answers="immediately",
     )
     take(quiz, officer, {1: 1, 2: True})  # both wrong
     groups = notebook.grouped(officer)
@@ -48,7 +49,12 @@ def test_missed_questions_are_grouped_by_regulation_and_article(city, cited_bank
 
 def test_answering_right_later_takes_a_question_out_of_the_notebook(city, cited_bank):
     officer = OfficerFactory(unit=city["east"])
-    quiz = bf.quiz(fixed=[cited_bank["second"]], attempts_allowed=2, shuffle_options=False)
+    quiz = bf.quiz(
+        fixed=[cited_bank["second"]],
+        attempts_allowed=2,
+        shuffle_options=False,
+        show_answers="immediately",
+    )
     take(quiz, officer, {1: 1})
     assert notebook.missed_count(officer) == 1
     take(quiz, officer, {1: 0})
@@ -61,6 +67,7 @@ def test_practice_from_the_notebook_draws_the_missed_questions(client, city, cit
         fixed=[cited_bank["second"], cited_bank["third"]],
         shuffle_options=False,
         shuffle_questions=False,
+        show_answers="immediately",
     )
     take(quiz, officer, {1: 1, 2: False})  # only the first is wrong
     officer.user.must_change_password = False
@@ -77,7 +84,7 @@ def test_practice_from_the_notebook_draws_the_missed_questions(client, city, cit
 
 def test_another_officers_notebook_is_never_shown(client, city, cited_bank):
     victim = OfficerFactory(unit=city["east"])
-    quiz = bf.quiz(fixed=[cited_bank["second"]], shuffle_options=False)
+    quiz = bf.quiz(fixed=[cited_bank["second"]], shuffle_options=False, show_answers="immediately")
     take(quiz, victim, {1: 1})
     other = OfficerFactory(unit=city["east"])
     other.user.must_change_password = False
