@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup system lint check pytest messages clean
+.PHONY: run test setup system lint check pytest messages clean stack stack-stop
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $$(.ci/find-python) -m venv $(VENV)
@@ -28,6 +28,14 @@ run: setup
 	  DEBUG=1 $(PY) -m uvicorn --app-dir site --host 127.0.0.1 --port 8000 --lifespan off \
 	  --ws-per-message-deflate false \
 	  lianbing.asgi:application
+
+# The production-like stack on 127.0.0.1: PostgreSQL, Redis, nginx → two uvicorn, db_worker.
+stack: setup
+	WITH_POSTGRES=1 .ci/system-packages
+	$(PY) .ci/stack.py
+
+stack-stop:
+	$(PY) .ci/stack.py stop
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -152,6 +152,11 @@ CACHES = {
 # needs no broker; several processes share a Redis channel layer (REDIS_URL).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Where Redis runs it is the shared cache too (login throttling counters, fragments).
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
