@@ -103,6 +103,9 @@ class Stack:
             DEBUG="0",
             HTTPS="0",
             BEHIND_PROXY="1",
+            # Under ASGI each request may run its sync code on a new thread: persistent
+            # connections would pile up per thread until PostgreSQL refuses more clients.
+            CONN_MAX_AGE="0",
             ALLOWED_HOSTS="127.0.0.1,localhost",
             CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{self.port},http://localhost:{self.port}",
             STATIC_ROOT=str(self.state / "static"),

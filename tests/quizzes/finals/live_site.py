@@ -84,6 +84,7 @@ class FinalSite:
             FINAL_MEMBERS=str(members),
             FINAL_PASSWORD=PASSWORD,
             REDIS_URL=redis_url,
+            CONN_MAX_AGE="0",  # ASGI: no per-thread persistent connections (docs/deploy.md)
         )
         self.servers: list[tuple[Process, str]] = []
         self.info: dict = {}
