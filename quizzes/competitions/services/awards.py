@@ -233,8 +233,15 @@ def _issue(competition, awards, template, actor, now) -> BulkIssueJob | None:
 
 
 def all_participants(competition: Competition) -> set[int]:
-    """Preliminary participants, entry authors and award winners."""
+    """Preliminary participants, entry authors, live-final team members and award winners."""
+    from quizzes.finals.models import Team
+
     ids = participant_ids(competition)
+    ids |= set(
+        Team.members.through.objects.filter(team__final__competition=competition).values_list(
+            "officer_id", flat=True
+        )
+    )
     ids |= set(
         Entry.officers.through.objects.filter(entry__competition=competition).values_list(
             "officer_id", flat=True
