@@ -2,9 +2,9 @@
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 from django.test import Client
 
@@ -13,6 +13,13 @@ from tests.factories import PASSWORD
 from tests.quizzes.finals.factory import build_final
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run(coroutine):
+    """Runs on a fresh event loop in its own thread: Playwright's sync API (the browser tests,
+    earlier in the session) leaves a running loop in the test thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=60)
 
 
 class WebsocketCommunicator(ApplicationCommunicator):
@@ -71,7 +78,7 @@ def test_a_device_that_reconnects_sees_the_current_state_at_once():
     live = build_final()
     cookie = session_cookie(live.members[0][0].user)
     path = f"/ws/finals/{live.final.pk}/"
-    connected, before = async_to_sync(first_message)(path, cookie)
+    connected, before = run(first_message(path, cookie))
     assert connected and before["phase"] == "idle" and before["round"] is None
     # While the phone is away: a round, a question, buzzers open, a buzz.
     buzzer = live.rounds["buzzer"].pk
@@ -85,7 +92,7 @@ def test_a_device_that_reconnects_sees_the_current_state_at_once():
     )
     perform(final_id=live.final.pk, kind="open_buzzers", actor=live.host)
     perform(final_id=live.final.pk, kind="buzz", actor=None, team_id=live.teams[2].pk)
-    connected, after = async_to_sync(first_message)(path, cookie)
+    connected, after = run(first_message(path, cookie))
     assert connected
     assert after["round"]["id"] == buzzer and after["question"]["id"] == question
     assert after["phase"] == "answering" and after["answering_team"] == live.teams[2].pk
@@ -118,7 +125,7 @@ def test_connected_devices_receive_each_action_as_it_happens():
             await ws.disconnect()
         return received
 
-    for snapshot in async_to_sync(scenario)():
+    for snapshot in run(scenario()):
         scores = {team["id"]: team["score"] for team in snapshot["teams"]}
         assert scores[live.teams[1].pk] == 105 and snapshot["version"] == 1
 
@@ -127,10 +134,10 @@ def test_outsiders_and_anonymous_users_cannot_listen_to_a_final():
     live = build_final()
     other = build_final(teams=2, members=1)
     path = f"/ws/finals/{live.final.pk}/"
-    assert async_to_sync(first_message)(path)[0] is False
-    assert async_to_sync(first_message)(path, session_cookie(other.members[0][0].user))[0] is False
-    assert async_to_sync(first_message)("/ws/finals/screen/not-the-token/")[0] is False
-    assert async_to_sync(first_message)(path, session_cookie(live.host))[0] is True
+    assert run(first_message(path))[0] is False
+    assert run(first_message(path, session_cookie(other.members[0][0].user)))[0] is False
+    assert run(first_message("/ws/finals/screen/not-the-token/"))[0] is False
+    assert run(first_message(path, session_cookie(live.host)))[0] is True
 
 
 def test_a_foreign_origin_is_refused():
@@ -147,4 +154,4 @@ def test_a_foreign_origin_is_refused():
         connected, _code = await ws.connect(timeout=5)
         return connected
 
-    assert async_to_sync(connect)() is False
+    assert run(connect()) is False
