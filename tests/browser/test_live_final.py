@@ -131,6 +131,8 @@ def test_host_runs_a_buzzer_question_with_two_phones_and_the_scoreboard(
 
         # Nobody answers it; the risk round follows, in the order of the ranking (第2队 leads).
         host.get_by_test_id("act-reveal").click()
+        # The panel reloads after each action: click the next button only once it has.
+        expect(host.get_by_test_id("host-phase")).to_have_text("已公布答案")
         host.get_by_role("button", name=re.compile("进入：风险题")).click()
         expect(host.get_by_test_id("host-risk-turn")).to_contain_text("轮到 第2队")
         expect(second.get_by_test_id("risk-pick")).to_be_visible()
