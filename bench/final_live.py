@@ -24,9 +24,7 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,8 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
 from websockets.asyncio.client import connect  # noqa: E402
 
-from tests.quizzes.finals.live_site import FinalSite  # noqa: E402
-from tests.quizzes.test_exam_reliability import free_port  # noqa: E402
+from tests.quizzes.finals.live_site import FinalSite, redis_server  # noqa: E402
 
 VERSION = re.compile(r'"version":\s*(\d+)')
 
@@ -47,30 +44,6 @@ def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
     return ordered[index]
-
-
-@contextlib.contextmanager
-def redis_server(workdir: Path):
-    port = free_port()
-    process = subprocess.Popen(
-        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 class Device:

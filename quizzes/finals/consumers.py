@@ -8,8 +8,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from .models import Final
-from .services.live import current_state, load_stage
-from .services.snapshot import group_name, public_snapshot
+from .services.snapshot import current_snapshot, group_name
 from .utils import can_host, team_of
 
 
@@ -49,9 +48,7 @@ class FinalConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _snapshot(self):
-        final = Final.objects.get(pk=self.final_id)
-        stage = load_stage(final)
-        return public_snapshot(final, stage, current_state(final, stage))
+        return current_snapshot(Final.objects.get(pk=self.final_id))
 
 
 class ScreenConsumer(FinalConsumer):

@@ -15,22 +15,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Action, Final, Round, Team
-from .services.live import FinalError, current_state, load_stage, perform, undo_last
-from .services.snapshot import public_snapshot
+from .services.live import (
+    HOST_ACTIONS,
+    FinalError,
+    current_state,
+    load_stage,
+    perform,
+    undo_last,
+)
+from .services.snapshot import current_snapshot, public_snapshot
 from .services.standings import final_standings
 from .utils import can_host, finals_for, team_of
-
-HOST_KINDS = {
-    "start_round",
-    "show_question",
-    "start_timer",
-    "open_buzzers",
-    "judge",
-    "reveal",
-    "adjust",
-    "finish",
-    "pick_risk",
-}
 
 PHASE_LABELS = {
     "idle": gettext_lazy("待出题"),
@@ -41,11 +36,6 @@ PHASE_LABELS = {
     "void": gettext_lazy("本题作废"),
     "closed": gettext_lazy("已公布答案"),
 }
-
-
-def _snapshot(final: Final) -> dict:
-    stage = load_stage(final)
-    return public_snapshot(final, stage, current_state(final, stage))
 
 
 def _hosted_final(request, final_id: int) -> Final:
@@ -131,7 +121,7 @@ def host_act(request, final_id: int):
     try:
         if kind == "undo":
             state = undo_last(final_id=final.pk, actor=request.user)
-        elif kind in HOST_KINDS:
+        elif kind in HOST_ACTIONS:
             team_id, data, reason = _action_input(final, kind, request.POST)
             state = perform(
                 final_id=final.pk,
@@ -197,7 +187,9 @@ def team_device(request, final_id: int):
     if team is None:
         raise PermissionDenied
     return render(
-        request, "finals/team.html", {"final": final, "team": team, "snapshot": _snapshot(final)}
+        request,
+        "finals/team.html",
+        {"final": final, "team": team, "snapshot": current_snapshot(final)},
     )
 
 
@@ -235,7 +227,7 @@ def state(request, final_id: int):
     final = get_object_or_404(Final, pk=final_id)
     if not (can_host(request.user, final) or team_of(request.user, final)):
         raise PermissionDenied
-    return JsonResponse(_snapshot(final))
+    return JsonResponse(current_snapshot(final))
 
 
 def _screen_final(token: str) -> Final:
@@ -245,12 +237,14 @@ def _screen_final(token: str) -> Final:
 @require_GET
 def screen(request, token: str):
     final = _screen_final(token)
-    return render(request, "finals/screen.html", {"final": final, "snapshot": _snapshot(final)})
+    return render(
+        request, "finals/screen.html", {"final": final, "snapshot": current_snapshot(final)}
+    )
 
 
 @require_GET
 def screen_state(request, token: str):
-    return JsonResponse(_snapshot(_screen_final(token)))
+    return JsonResponse(current_snapshot(_screen_final(token)))
 
 
 @login_required

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from people.models import AnnualProgramme
 from people.roles import Role
-from tests.factories import PASSWORD, OfficerFactory, UserFactory
+from tests.browser.login import log_in, log_in_to_admin
+from tests.factories import OfficerFactory, UserFactory
 
 
 def test_administrator_sets_the_programme_and_officers_see_its_requirement(
@@ -18,10 +19,7 @@ def test_administrator_sets_the_programme_and_officers_see_its_requirement(
     UserFactory(username="ADMIN1", roles=[Role.ADMINISTRATOR])
     OfficerFactory(unit=city["east_squad"], employee_number="50002", position="中队长")
 
-    desktop.goto("/admin/login/")
-    desktop.get_by_label(re.compile("工号|用户名|Username", re.I)).first.fill("ADMIN1")
-    desktop.get_by_label(re.compile("密码|Password", re.I)).first.fill(PASSWORD)
-    desktop.get_by_role("button", name=re.compile("登录|Sign in|Log in", re.I)).click()
+    log_in_to_admin(desktop, "ADMIN1")
     desktop.goto("/admin/annualprogramme/new/")
     desktop.get_by_label("年度").fill(str(year))
     desktop.get_by_label("名称").fill(f"{year}年文化市场综合执法能力提升年")
@@ -37,10 +35,7 @@ def test_administrator_sets_the_programme_and_officers_see_its_requirement(
     programme = AnnualProgramme.objects.get(year=year)
     assert programme.requirements.get().hours == 30
 
-    phone.goto("/accounts/login/")
-    phone.get_by_label(re.compile("工号")).fill("50002")
-    phone.get_by_label(re.compile("密码")).fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
+    log_in(phone, "50002")
     phone.goto("/hours/")
     expect(phone.get_by_test_id("hours-required")).to_have_text("30.0")
     screenshot(phone, "my-hours-requirement")

@@ -1,16 +1,16 @@
 """An officer finds 我的证书 on a phone, downloads the PDF, and the QR code's URL opens the
 public verification page; the certificate is also saved as a picture for people to look at."""
 
-import re
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 from certificates.services.issue import issue_certificate, revoke_certificate
 from certificates.services.pdfs import item_for, render_missing
+from tests.browser.login import log_in
 from tests.certificates.conftest import make_template
 from tests.certificates.pdf_tools import embedded_fonts, pdf_text, save_png
-from tests.factories import PASSWORD, OfficerFactory, make_hr
+from tests.factories import OfficerFactory, make_hr
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -45,10 +45,7 @@ def test_my_certificates_on_a_phone_and_the_verify_page(
     errors = []
     phone.on("pageerror", lambda error: errors.append(error))
 
-    phone.goto("/accounts/login/")
-    phone.get_by_label(re.compile("工号")).fill(officer.employee_number)
-    phone.get_by_label(re.compile("密码")).fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
+    log_in(phone, officer.employee_number)
     phone.goto("/certificates/")
     cards = phone.get_by_test_id("certificate")
     expect(cards).to_have_count(3)

@@ -7,9 +7,10 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from people.roles import Role
+from tests.browser.login import log_in_to_admin
 from tests.certificates.conftest import make_template
 from tests.certificates.pdf_tools import pdf_text, save_png
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -21,10 +22,7 @@ def test_template_live_preview_in_the_admin(transactional_db, desktop, settings,
     errors = []
     desktop.on("pageerror", lambda error: errors.append(error))
 
-    desktop.goto("/admin/login/")
-    desktop.get_by_label(re.compile("工号|用户名|Username", re.I)).first.fill("ADMIN-CERT")
-    desktop.get_by_label(re.compile("密码|Password", re.I)).first.fill(PASSWORD)
-    desktop.get_by_role("button", name=re.compile("登录|Sign in|Log in", re.I)).click()
+    log_in_to_admin(desktop, "ADMIN-CERT")
     desktop.goto(f"/admin/snippets/certificates/certificatetemplate/edit/{template.pk}/")
     expect(desktop.locator("#id_title")).to_have_value("结业证书")
 

@@ -1,7 +1,6 @@
 """The officer's 年度培训档案 on a phone: HR generates it, the officer finds it in 我的证书,
 downloads the multi-page PDF and it reads right (rare characters included)."""
 
-import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,9 +11,10 @@ from certificates.services.annual import issue_annual_record
 from certificates.services.issue import issue_certificate
 from people.models import HourEntry
 from people.services.ledger import credit
+from tests.browser.login import log_in
 from tests.certificates.conftest import make_template
 from tests.certificates.pdf_tools import embedded_fonts, page_count, pdf_text, save_png
-from tests.factories import PASSWORD, OfficerFactory, make_hr
+from tests.factories import OfficerFactory, make_hr
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -60,10 +60,7 @@ def test_annual_training_record_on_a_phone(
     errors = []
     phone.on("pageerror", lambda error: errors.append(error))
 
-    phone.goto("/accounts/login/")
-    phone.get_by_label(re.compile("工号")).fill(officer.employee_number)
-    phone.get_by_label(re.compile("密码")).fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
+    log_in(phone, officer.employee_number)
     phone.goto("/certificates/")
     card = phone.get_by_test_id("certificate").filter(has_text="年度培训档案")
     expect(card).to_have_count(1)

@@ -14,10 +14,11 @@ from playwright.sync_api import expect
 from certificates.models import BulkIssueJob, Certificate
 from certificates.services.issue import issue_certificate
 from certificates.services.pdfs import render_missing
+from tests.browser.login import log_in
 from tests.certificates.conftest import make_template
 from tests.certificates.pdf_tools import pdf_text, save_png
 from tests.certificates.worker import task_worker, wait_until
-from tests.factories import PASSWORD, OfficerFactory, make_hr
+from tests.factories import OfficerFactory, make_hr
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -27,14 +28,6 @@ def certificate_urls(settings, live_server):
     settings.ROOT_URLCONF = "tests.certificates.urls"
     settings.PUBLIC_BASE_URL = live_server.url
     settings.CERTIFICATE_RENDER_PROCESSES = 1
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("工号")).fill(username)
-    page.get_by_label(re.compile("密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def no_horizontal_scroll(page):

@@ -10,14 +10,9 @@ from playwright.sync_api import expect
 
 from courses.models import Attendance, TrainingClass
 from courses.services import sign_in
+from tests.browser.login import log_in
 from tests.courses.test_class_services import class_hours, scan
-from tests.factories import PASSWORD, OfficerFactory, make_hr
-
-
-def log_in(page, username, password):
-    page.get_by_label(re.compile("工号")).fill(username)
-    page.get_by_label(re.compile("密码")).fill(password)
-    page.get_by_role("button", name="登录").click()
+from tests.factories import OfficerFactory, make_hr
 
 
 def test_hr_runs_a_class_and_an_officer_signs_in_by_phone(
@@ -30,7 +25,7 @@ def test_hr_runs_a_class_and_an_officer_signs_in_by_phone(
     today = timezone.localdate()
 
     desktop.goto("/classes/")
-    log_in(desktop, "HR-EAST", PASSWORD)
+    log_in(desktop, "HR-EAST", open_form=False)
     desktop.get_by_role("link", name="新建培训班").click()
     desktop.get_by_label("培训班名称").fill("网吧执法专题培训班")
     desktop.get_by_label("期数").fill("2")
@@ -73,7 +68,7 @@ def test_hr_runs_a_class_and_an_officer_signs_in_by_phone(
     # The phone's camera opens the URL: log in first, then back to the same page.
     phone.goto(sign_in_url)
     expect(phone).to_have_url(re.compile(r"/accounts/login/"))
-    log_in(phone, "80001", PASSWORD)
+    log_in(phone, "80001", open_form=False)
     expect(phone.get_by_test_id("confirm-check-in")).to_be_visible()
     expect(phone.get_by_test_id("check-in")).to_contain_text("上网服务场所检查要点")
     screenshot(phone, "confirm")

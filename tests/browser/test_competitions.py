@@ -7,16 +7,9 @@ from playwright.sync_api import expect
 
 from quizzes.competitions.models import ScoreSheet
 from quizzes.competitions.services.release import release_rankings
-from tests.factories import PASSWORD, OfficerFactory, UserFactory
+from tests.browser.login import log_in
+from tests.factories import OfficerFactory, UserFactory
 from tests.quizzes.competitions.factory import entry, judged, officers, preliminary, sat
-
-
-def log_in(page, username, password=PASSWORD):
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("工号")).fill(username)
-    page.get_by_label(re.compile("密码")).fill(password)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile("/accounts/login/"))
 
 
 def fits_the_phone(page):

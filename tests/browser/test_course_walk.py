@@ -6,8 +6,9 @@ from playwright.sync_api import expect
 
 from people.models import Domain
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.login import log_in
 from tests.courses.course_factory import build_course, import_tiny_regulation
-from tests.factories import PASSWORD, OfficerFactory
+from tests.factories import OfficerFactory
 
 NOTE = "检查前先亮证，\n现场制作笔录。"  # 14 characters without the line break
 
@@ -37,10 +38,7 @@ def test_new_officer_walks_through_a_course_on_a_phone(transactional_db, city, p
     errors = []
     phone.on("pageerror", lambda error: errors.append(error))
     phone.clock.install()  # lets the test fire the 30-second heartbeat timer at once
-    phone.goto("/accounts/login/")
-    phone.get_by_label(re.compile("工号")).fill(officer.employee_number)
-    phone.get_by_label(re.compile("密码")).fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
+    log_in(phone, officer.employee_number)
     expect(phone.get_by_test_id("officer-name")).to_have_text("新学员")
     expect(phone.get_by_test_id("dashboard-courses")).to_contain_text("暂无课程")
     fits_the_phone(phone)

@@ -6,7 +6,8 @@ import re
 import openpyxl
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, OfficerFactory, make_hr
+from tests.browser.login import log_in
+from tests.factories import OfficerFactory, make_hr
 from tests.people.roster_files import xlsx
 
 UNITS = [["D0102", "东区二中队", "D01", "中队", 2]]
@@ -22,10 +23,7 @@ def test_unit_hr_imports_a_roster_and_exports_the_officer_tally(
     OfficerFactory(unit=city["west"], name="西区队员", employee_number="72001")
     make_hr(city["east"], username="HR-EAST")
 
-    desktop.goto("/accounts/login/")
-    desktop.get_by_label(re.compile("工号")).fill("HR-EAST")
-    desktop.get_by_label(re.compile("密码")).fill(PASSWORD)
-    desktop.get_by_role("button", name="登录").click()
+    log_in(desktop, "HR-EAST")
     desktop.get_by_role("link", name="人员管理").first.click()
     desktop.get_by_role("link", name="导入名册").click()
     desktop.get_by_label(re.compile("名册文件")).set_input_files(

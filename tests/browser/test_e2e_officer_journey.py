@@ -1,15 +1,15 @@
 """End to end on a phone: an officer completes a lesson, passes the course's exam (which the
 course requires), and downloads the 结业证书 that completing the course issued."""
 
-import re
 from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.browser.login import log_in
 from tests.certificates.conftest import make_template
 from tests.certificates.pdf_tools import embedded_fonts, pdf_text, save_png
 from tests.courses.course_factory import build_course, import_tiny_regulation
-from tests.factories import PASSWORD, OfficerFactory
+from tests.factories import OfficerFactory
 from tests.quizzes import bank_factory as bf
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -44,10 +44,7 @@ def test_officer_completes_a_lesson_passes_the_exam_and_downloads_the_certificat
     errors = []
     phone.on("pageerror", lambda error: errors.append(error))
 
-    phone.goto("/accounts/login/")
-    phone.get_by_label(re.compile("工号")).fill(officer.employee_number)
-    phone.get_by_label(re.compile("密码")).fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
+    log_in(phone, officer.employee_number)
     expect(phone.get_by_test_id("officer-name")).to_have_text("欧阳喆")
 
     # The lesson: enrol, read, mark done. The course still waits for its exam.

@@ -6,7 +6,8 @@ import re
 from playwright.sync_api import expect
 
 from quizzes.models import Attempt
-from tests.factories import PASSWORD, OfficerFactory
+from tests.browser.login import log_in
+from tests.factories import OfficerFactory
 from tests.quizzes import bank_factory as bf
 
 SECRETS = ("解析：依据第四条", "十五|15", "要点：适用条款", "较大数额罚款、没收较大数额违法所得等")
@@ -50,10 +51,7 @@ def test_officer_takes_an_exam_on_a_phone(transactional_db, city, phone, screens
     errors = []
     phone.on("pageerror", lambda error: errors.append(error))
 
-    phone.goto("/accounts/login/")
-    phone.get_by_label(re.compile("工号")).fill(officer.employee_number)
-    phone.get_by_label(re.compile("密码")).fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
+    log_in(phone, officer.employee_number)
     exams = phone.get_by_test_id("dashboard-exams")
     expect(exams).to_contain_text(quiz.title)
     exams.get_by_role("link", name=quiz.title).click()

@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from quizzes.competitions.models import Competition
 from quizzes.finals.models import Final, RoundQuestion
-from tests.factories import PASSWORD, OfficerFactory, UserFactory
+from tests.browser.login import log_in
+from tests.factories import OfficerFactory, UserFactory
 
 
 def test_trainer_sets_up_a_final_and_opens_its_console(transactional_db, city, desktop, screenshot):
@@ -19,11 +20,7 @@ def test_trainer_sets_up_a_final_and_opens_its_console(transactional_db, city, d
     trainer.save()
 
     page = desktop
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("工号")).fill(trainer.username)
-    page.get_by_label(re.compile("密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
+    log_in(page, trainer.username)
 
     page.goto("/admin/snippets/finals/final/add/")
     page.locator("#id_competition").select_option(label="全市执法知识竞赛")

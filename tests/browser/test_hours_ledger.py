@@ -1,22 +1,15 @@
 """HR keeps the ledger: records outside training with evidence, another HR approves it,
 a wrong credit is reversed — and the officer sees the result on a phone."""
 
-import re
 from datetime import date
 
 from playwright.sync_api import expect
 
 from people.models import HourEntry, OfficerYearHours
 from people.services.ledger import credit
-from tests.factories import PASSWORD, OfficerFactory, make_hr
+from tests.browser.login import log_in
+from tests.factories import OfficerFactory, make_hr
 from tests.people.ledger_factory import make_programme
-
-
-def log_in(page, username, password=PASSWORD):
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("工号")).fill(username)
-    page.get_by_label(re.compile("密码")).fill(password)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_hr_records_approves_and_reverses_hours_and_the_officer_sees_them(

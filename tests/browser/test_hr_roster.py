@@ -7,6 +7,7 @@ import openpyxl
 from playwright.sync_api import expect
 
 from people.models import Officer
+from tests.browser.login import log_in
 from tests.factories import PASSWORD, OfficerFactory, make_hr
 from tests.people.roster_files import xlsx
 
@@ -16,13 +17,6 @@ EAST_OFFICERS = [
     + ["新闻出版、版权", "在岗"],
     ["70002", "李娜", "D0101", "执法队员", "", "", "", "", "网吧与网络", ""],
 ]
-
-
-def log_in(page, username, password):
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("工号")).fill(username)
-    page.get_by_label(re.compile("密码")).fill(password)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_unit_hr_imports_a_roster_and_hands_out_initial_passwords(

@@ -2,20 +2,12 @@
 district, the Excel download checked with openpyxl, then the officer, domain and annual
 summary pages — a screenshot of each for people to look at."""
 
-import re
-
 import openpyxl
 from playwright.sync_api import expect
 
+from tests.browser.login import log_in
 from tests.factories import PASSWORD
 from tests.people.tally_service import YEAR, build_service
-
-
-def log_in(page, username, password):
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("工号")).fill(username)
-    page.get_by_label(re.compile("密码")).fill(password)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_city_hr_filters_the_unit_tally_and_downloads_it(

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
+from tests.browser.login import log_in
 from tests.quizzes.finals.live_site import PASSWORD, FinalSite
 
 
@@ -22,14 +23,6 @@ def stage(tmp_path):
         yield site, site.start_server()
     finally:
         site.tear_down()
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("工号")).fill(username)
-    page.get_by_label(re.compile("密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
 
 
 # The browser suite restores pytest-django's seeded test database around each test; this one
@@ -58,11 +51,11 @@ def test_host_runs_a_buzzer_question_with_two_phones_and_the_scoreboard(
         second = context(**{k: v for k, v in PHONE.items() if k != "locale"})
         projector = context(viewport={"width": 1600, "height": 900})
 
-        log_in(host, site.info["host"])
+        log_in(host, site.info["host"], PASSWORD)
         host.goto(f"/finals/{final}/host/")
-        log_in(first, teams[0]["members"][0])
+        log_in(first, teams[0]["members"][0], PASSWORD)
         first.goto(f"/finals/{final}/team/")
-        log_in(second, teams[1]["members"][0])
+        log_in(second, teams[1]["members"][0], PASSWORD)
         second.goto(f"/finals/{final}/team/")
         projector.goto(f"/finals/screen/{site.info['screen_token']}/")
         for page in (host, first, second, projector):

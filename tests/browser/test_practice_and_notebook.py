@@ -1,13 +1,12 @@
 """Practice on a phone: instant feedback per question, then the wrong-answer notebook and a
 practice paper drawn from the officer's weakest articles."""
 
-import re
-
 from playwright.sync_api import expect
 
 from quizzes.services.bank import freeze
+from tests.browser.login import log_in
 from tests.courses.course_factory import import_tiny_regulation
-from tests.factories import PASSWORD, OfficerFactory
+from tests.factories import OfficerFactory
 from tests.quizzes import bank_factory as bf
 
 
@@ -39,10 +38,7 @@ def test_officer_practises_checks_answers_and_revisits_mistakes(
     officer = OfficerFactory(unit=city["east"], name="练习者")
     errors = []
     phone.on("pageerror", lambda error: errors.append(error))
-    phone.goto("/accounts/login/")
-    phone.get_by_label(re.compile("工号")).fill(officer.employee_number)
-    phone.get_by_label(re.compile("密码")).fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
+    log_in(phone, officer.employee_number)
     phone.goto("/exams/")
     phone.get_by_test_id("quiz-card").filter(has_text=quiz.title).click()
     phone.get_by_test_id("start").click()

@@ -13,8 +13,9 @@ from wagtail.models import GroupPagePermission, Locale, Page, Site
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ReviewFlag
 from lianbing.models import HomePage
 from people.roles import Role
+from tests.browser.login import log_in, log_in_to_admin
 from tests.courses.conftest import REGULATIONS_DIR
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 INTERNET = REGULATIONS_DIR / "internet-access-service-premises-regulations.md"
 INTERNET_2022 = (
@@ -65,14 +66,6 @@ def settled(page, query):
     return query()
 
 
-def admin_log_in(page, username):
-    page.goto("/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
-
-
 def upload(page, path):
     page.goto("/admin/regulations/import/")
     page.locator("#id_file").set_input_files(
@@ -90,7 +83,7 @@ def test_trainer_imports_a_regulation_builds_and_publishes_a_course(
     trainer = UserFactory(roles=[Role.TRAINER], last_name="王", first_name="教员")
     officer = UserFactory(roles=[Role.OFFICER])
 
-    admin_log_in(desktop, trainer.username)
+    log_in_to_admin(desktop, trainer.username)
     summary = upload(desktop, INTERNET_2022)
     expect(desktop.get_by_test_id("import-articles")).to_have_text("38")
     screenshot(desktop, "imported")
@@ -128,10 +121,7 @@ def test_trainer_imports_a_regulation_builds_and_publishes_a_course(
     live, live_lessons, course_url = settled(desktop, published)
     assert live and live_lessons == 5
 
-    phone.goto("/accounts/login/")
-    phone.get_by_label(re.compile("工号")).fill(officer.username)
-    phone.get_by_label(re.compile("密码")).fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
+    log_in(phone, officer.username)
     phone.goto(course_url)
     expect(phone.get_by_role("heading", name=COURSE)).to_be_visible()
     expect(phone.get_by_text("第三章 经营").first).to_be_visible()

@@ -9,8 +9,9 @@ from courses.models import Article
 from courses.services.regulation_import import import_regulation
 from quizzes.models import Attempt, Question
 from quizzes.services import attempts
+from tests.browser.login import log_in
 from tests.courses.conftest import REGULATIONS_DIR
-from tests.factories import PASSWORD, OfficerFactory, UserFactory
+from tests.factories import OfficerFactory, UserFactory
 from tests.quizzes import bank_factory as bf
 
 INTERNET = REGULATIONS_DIR / "internet-access-service-premises-regulations.md"
@@ -48,10 +49,7 @@ def test_trainer_drafts_grades_and_reads_the_analysis(transactional_db, city, de
     trainer.save()
 
     page = desktop
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("工号")).fill(trainer.username)
-    page.get_by_label(re.compile("密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, trainer.username)
 
     # Drafts from 第三十一条: proposals to review, saved only as drafts.
     page.goto(f"/admin/quizzes/draft/?article={article.pk}")

@@ -17,6 +17,7 @@ from people.services import audit
 from ..models import Action, Final, Round, RoundQuestion
 from .replay import Event, QuestionInfo, RoundInfo, RuleError, Stage, State, TeamInfo, apply, replay
 
+# What the host console may send; team devices send only "buzz" and "pick_risk".
 HOST_ACTIONS = {
     "start_round",
     "show_question",
@@ -28,7 +29,6 @@ HOST_ACTIONS = {
     "finish",
     "pick_risk",  # the host may pick for a team whose phone failed
 }
-TEAM_ACTIONS = {"buzz", "pick_risk"}
 
 
 class FinalError(DomainError):

@@ -128,7 +128,6 @@ class State:
     last_result: dict | None = None
     finished: bool = False
     seq: int = 0
-    log: list[dict] = field(default_factory=list)
 
     def ranking(self, teams: tuple[TeamInfo, ...]) -> list[tuple[int, int]]:
         """[(rank, team_id)] by score, higher first; equal scores share a rank."""
@@ -147,29 +146,32 @@ def initial_state(stage: Stage) -> State:
 
 
 def replay(stage: Stage, events) -> State:
+    # Accepted events passed the rules when they were logged: fold them in place, no copies.
     state = initial_state(stage)
     for event in events:
-        state = apply(stage, state, event)
+        _apply_in_place(stage, state, event)
     return state
 
 
 def apply(stage: Stage, state: State, event: Event) -> State:
     """The state after `event`; raises RuleError if the rules refuse it. `state` is kept."""
+    new = copy.deepcopy(state)
+    _apply_in_place(stage, new, event)
+    return new
+
+
+def _apply_in_place(stage: Stage, state: State, event: Event) -> None:
     if state.finished:
         raise RuleError("finished", "比赛已结束")
     handler = _HANDLERS.get(event.kind)
     if handler is None:
         raise RuleError("unknown_action", "未知操作")
-    new = copy.deepcopy(state)
-    handler(stage, new, event)
-    new.seq = event.seq
-    return new
+    handler(stage, state, event)
+    state.seq = event.seq
 
 
-def _score(state: State, team_id: int, delta, event: Event, note: str) -> None:
-    delta = Decimal(delta)
-    state.scores[team_id] += delta
-    state.log.append({"seq": event.seq, "team": team_id, "delta": str(delta), "note": note})
+def _score(state: State, team_id: int, delta) -> None:
+    state.scores[team_id] += Decimal(delta)
 
 
 def _require_round(state: State) -> None:
@@ -201,7 +203,8 @@ def _start_round(stage: Stage, state: State, event: Event) -> None:
         state.contenders = contenders
 
 
-def _next_turn(state: State) -> int | None:
+def next_turn(state: State) -> int | None:
+    """The team whose risk turn it is (the turn order fixed when the round started)."""
     for team_id in state.turn_order:
         if team_id not in state.done_teams:
             return team_id
@@ -219,9 +222,9 @@ def _show_question(stage: Stage, state: State, event: Event) -> None:
         raise RuleError("asked", "这道题已经出过")
     answering = None
     if state.round_kind == COMPULSORY:
-        answering = question.team_id or _next_turn(state)
+        answering = question.team_id or next_turn(state)
     elif state.round_kind == RISK:
-        answering = _next_turn(state)
+        answering = next_turn(state)
         if answering is None:
             raise RuleError("no_turn", "各队风险题均已答完")
         if answering not in state.risk_picks:
@@ -260,7 +263,7 @@ def _buzz(stage: Stage, state: State, event: Event) -> None:
     state.buzz_order.append(team_id)
     if state.phase == SHOWN:
         # Too early: the penalty, and nobody answers this question.
-        _score(state, team_id, -stage.early_buzz_penalty, event, "early_buzz")
+        _score(state, team_id, -stage.early_buzz_penalty)
         state.phase, state.answering_team, state.timer_ends_at = VOID, None, None
         state.last_result = {"team": team_id, "early": True}
     elif state.phase == BUZZING:
@@ -274,7 +277,7 @@ def _pick_risk(stage: Stage, state: State, event: Event) -> None:
         raise RuleError("not_risk_round", "只有风险题环节选择分值")
     if state.phase in (SHOWN, BUZZING, ANSWERING):
         raise RuleError("question_open", "本题尚未判定")
-    turn = _next_turn(state)
+    turn = next_turn(state)
     if event.team_id != turn:
         raise RuleError("not_your_turn", "还没轮到本队选择")
     value = event.data.get("value")
@@ -299,7 +302,7 @@ def _judge(stage: Stage, state: State, event: Event) -> None:
         delta = value if correct else -value
     else:
         delta = info.points_right if correct else -info.points_wrong
-    _score(state, team_id, delta, event, "right" if correct else "wrong")
+    _score(state, team_id, delta)
     state.phase, state.revealed, state.timer_ends_at = JUDGED, True, None
     state.last_result = {"team": team_id, "correct": correct, "delta": str(Decimal(delta))}
     if info.kind in (COMPULSORY, RISK):
@@ -326,7 +329,7 @@ def _adjust(stage: Stage, state: State, event: Event) -> None:
         raise RuleError("bad_delta", "分数调整须为数字") from None
     if not delta.is_finite() or delta == 0:
         raise RuleError("bad_delta", "分数调整须为非零数字")
-    _score(state, event.team_id, delta, event, "adjust")
+    _score(state, event.team_id, delta)
 
 
 def _finish(stage: Stage, state: State, event: Event) -> None:

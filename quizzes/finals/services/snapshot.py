@@ -14,7 +14,7 @@ from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from ..models import Final, Round, RoundQuestion, Team
-from .replay import Stage, State
+from .replay import Stage, State, next_turn
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def public_snapshot(final: Final, stage: Stage, state: State) -> dict:
         "buzz_order": list(state.buzz_order),
         "timer_ends_at": state.timer_ends_at.isoformat() if state.timer_ends_at else None,
         "turn_order": list(state.turn_order) if state.round_kind == "risk" else [],
-        "next_turn": _next_turn(state),
+        "next_turn": next_turn(state) if state.round_kind == "risk" else None,
         "risk_values": list(stage.risk_values),
         "risk_picks": {str(k): v for k, v in state.risk_picks.items()},
         "contenders": list(state.contenders),
@@ -78,13 +78,12 @@ def public_snapshot(final: Final, stage: Stage, state: State) -> dict:
     }
 
 
-def _next_turn(state: State) -> int | None:
-    if state.round_kind != "risk":
-        return None
-    for team_id in state.turn_order:
-        if team_id not in state.done_teams:
-            return team_id
-    return None
+def current_snapshot(final: Final) -> dict:
+    """The public snapshot as of now, replayed from the log."""
+    from .live import current_state, load_stage
+
+    stage = load_stage(final)
+    return public_snapshot(final, stage, current_state(final, stage))
 
 
 def broadcast(final_id: int, snapshot: dict) -> None:

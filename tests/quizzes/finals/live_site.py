@@ -8,9 +8,11 @@ DATABASE_URL names a server), uvicorn serves `lianbing.asgi`, and clients talk H
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -199,6 +201,38 @@ class FinalSite:
         if session is not None:
             headers["Cookie"] = f"sessionid={session.cookies['sessionid']}"
         return ws_connect(url, origin=base, additional_headers=headers, open_timeout=TIMEOUT)
+
+
+@contextlib.contextmanager
+def redis_server(workdir: Path):
+    """A throwaway redis-server on a free port; yields its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise AssertionError("redis-server is not installed (.ci/system-packages installs it)")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def receive(ws, timeout: float = TIMEOUT) -> dict:

@@ -9,15 +9,11 @@
 """
 
 import contextlib
-import shutil
-import subprocess
-import time
 
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from tests.quizzes.finals.live_site import FinalSite, receive, receive_until
-from tests.quizzes.test_exam_reliability import free_port
+from tests.quizzes.finals.live_site import FinalSite, receive, receive_until, redis_server
 
 pytestmark = pytest.mark.reliability
 
@@ -31,37 +27,6 @@ def one_process(tmp_path_factory):
         yield site, base
     finally:
         site.tear_down()
-
-
-@contextlib.contextmanager
-def redis_server(workdir):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed (.ci/system-packages installs it)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_host_action_reaches_phone_and_projector_and_a_reconnect_shows_the_present(one_process):
