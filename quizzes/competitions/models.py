@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,7 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from people.storage import private_storage
+from people.storage import MaxFileSizeValidator, private_storage
+
+# Documents of 执法文书 contests: office formats and scans, nothing executable.
+ENTRY_EXTENSIONS = ["pdf", "doc", "docx", "wps", "ofd", "jpg", "jpeg", "png"]
+ENTRY_MAX_SIZE = 20 * 1024 * 1024
 
 
 def current_year() -> int:
@@ -151,7 +155,14 @@ class Entry(models.Model):
         storage=private_storage,
         blank=True,
         max_length=200,
-        help_text=_("执法文书等作品的文件；现场表演类作品不必上传。"),
+        validators=[
+            FileExtensionValidator(ENTRY_EXTENSIONS),
+            MaxFileSizeValidator(ENTRY_MAX_SIZE),
+        ],
+        help_text=_(
+            "执法文书等作品的文件（PDF、Word、WPS、OFD 或图片，不超过 20 MB）；"
+            "现场表演类作品不必上传。"
+        ),
     )
     is_live_performance = models.BooleanField(_("现场表演"), default=False)
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now)

@@ -142,7 +142,7 @@ def test_document_uploads_refuse_types_outside_the_allowed_list(world, db):
     assert settings.WAGTAILDOCS_MAX_UPLOAD_SIZE <= 20 * 1024 * 1024
 
 
-# --- Competition entries (quizzes/competitions: reported, not fixed here) --------------------
+# --- Competition entries (documents of judged contests, uploaded in the admin) ---------------
 
 
 def _entry_form(world, document) -> dict:
@@ -156,38 +156,31 @@ def _entry_form(world, document) -> dict:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="competition entry documents (quizzes/competitions Entry.document, uploaded in the "
-    "admin by HR and trainers) accept any file type: no extension check",
-)
 def test_competition_entry_uploads_refuse_executables(world, db):
     from quizzes.competitions.models import Entry
 
     before = Entry.objects.count()
-    client_for(world, "trainer").post(
+    response = client_for(world, "trainer").post(
         reverse("wagtailsnippets_competitions_entry:add"),
         _entry_form(world, SimpleUploadedFile("作品.exe", b"MZ\x90\x00")),
     )
+    assert "exe" in _page(response)  # the error names the refused extension
     assert Entry.objects.count() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="competition entry documents have no size limit of their own (only the server's)",
-)
 def test_competition_entry_uploads_refuse_files_over_a_size_limit(world, db):
     from quizzes.competitions.models import Entry
 
     before = Entry.objects.count()
-    client_for(world, "trainer").post(
+    response = client_for(world, "trainer").post(
         reverse("wagtailsnippets_competitions_entry:add"),
         _entry_form(world, oversized("作品.pdf", 50 * 1024 * 1024)),
     )
+    assert "文件过大" in _page(response)
     assert Entry.objects.count() == before
 
 
-def test_a_valid_competition_entry_upload_is_accepted_so_the_xfails_are_real(world, db):
+def test_a_valid_competition_entry_upload_is_accepted(world, db):
     from quizzes.competitions.models import Entry
 
     before = Entry.objects.count()
