@@ -65,6 +65,10 @@ class Final(ClusterableModel):
     # Bumped by every action and undo under the row lock: devices drop snapshots older than
     # the one they show (broadcasts from several processes may arrive out of order).
     version = models.PositiveIntegerField(default=0, editable=False)
+    # The version the host console's last action or undo made: a console click carries the
+    # version it showed, and one older than this is a repeat (a double click, a second host).
+    # Team buzzes and picks leave it alone, so they never make a host click stale.
+    host_version = models.PositiveIntegerField(default=0, editable=False)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)

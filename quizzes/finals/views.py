@@ -119,8 +119,10 @@ def host_act(request, final_id: int):
     kind = request.POST.get("kind", "")
     error, state = "", None
     try:
+        seen = request.POST.get("seen_version")
+        seen = _int(seen, "seen_version") if seen not in (None, "") else None
         if kind == "undo":
-            state = undo_last(final_id=final.pk, actor=request.user)
+            state = undo_last(final_id=final.pk, actor=request.user, seen_version=seen)
         elif kind in HOST_ACTIONS:
             team_id, data, reason = _action_input(final, kind, request.POST)
             state = perform(
@@ -130,6 +132,7 @@ def host_act(request, final_id: int):
                 team_id=team_id,
                 data=data,
                 reason=reason,
+                seen_version=seen,
             )
         else:
             raise FinalError(_("未知操作"), code="unknown_action")

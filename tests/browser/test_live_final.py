@@ -63,8 +63,13 @@ def test_host_runs_a_buzzer_question_with_two_phones_and_the_scoreboard(
         expect(first.get_by_test_id("team-message")).to_have_text("等待比赛开始")
 
         # The buzzer round: the question reaches both phones and the projector.
-        host.get_by_role("button", name=re.compile("进入：抢答题")).click()
+        # A double click acts once: the buttons are off until the new state's panel arrives.
+        posts = []
+        host.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+        host.get_by_role("button", name=re.compile("进入：抢答题")).dblclick()
         expect(host.get_by_test_id("host-round")).to_have_text("抢答题")
+        expect(host.get_by_test_id("host-panel")).to_have_attribute("data-version", "1")
+        assert len(posts) == 1, posts
         host.get_by_test_id("show-question").first.click()
         stem = host.get_by_test_id("host-stem")
         expect(stem).to_contain_text("网吧每日营业时间")
@@ -134,6 +139,9 @@ def test_host_runs_a_buzzer_question_with_two_phones_and_the_scoreboard(
         screenshot(second, "phone-risk-pick")
         second.get_by_test_id("risk-pick").get_by_role("button", name="20 分").click()
         expect(second.get_by_test_id("risk-picked")).to_have_text("本队风险分值：20")
+        # The pick reloads the host's panel too: a click during the reload would be lost.
+        picked = second.locator("#live-root").get_attribute("data-version")
+        expect(host.get_by_test_id("host-panel")).to_have_attribute("data-version", picked)
         host.get_by_test_id("show-question").first.click()
         expect(second.get_by_test_id("team-message")).to_have_text("请本队作答")
         host.get_by_test_id("judge-wrong").click()

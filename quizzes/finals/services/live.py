@@ -82,13 +82,21 @@ def perform(
     team_id: int | None = None,
     data: dict | None = None,
     reason: str = "",
+    seen_version: int | None = None,
 ) -> State:
-    """Apply one action; raises FinalError (with the rule's code) if the rules refuse it."""
+    """Apply one action; raises FinalError (with the rule's code) if the rules refuse it.
+
+    The host console passes the ``seen_version`` it showed: a click made before the
+    console showed the host's own previous action (a double click, a second host's action)
+    is refused instead of applied to a state the host did not see. Team actions in between
+    do not make it stale, and team devices send none: their order is the rule.
+    """
     data = dict(data or {})
     if kind == "adjust":
         data["reason"] = reason
     with transaction.atomic():
         final = Final.objects.select_for_update().get(pk=final_id)
+        _check_seen(final, seen_version)
         stage = load_stage(final)
         state = current_state(final, stage)
         last = Action.objects.filter(final=final).aggregate(m=Max("seq"))["m"] or 0
@@ -110,6 +118,9 @@ def perform(
         )
         final.version += 1
         changed = ["version"]
+        if seen_version is not None:
+            final.host_version = final.version
+            changed.append("host_version")
         if final.started_at is None:
             final.started_at = now
             changed.append("started_at")
@@ -124,10 +135,15 @@ def perform(
     return new_state
 
 
-def undo_last(*, final_id: int, actor) -> State:
-    """Mark the last action that still counts as undone; the state is replayed without it."""
+def undo_last(*, final_id: int, actor, seen_version: int | None = None) -> State:
+    """Mark the last action that still counts as undone; the state is replayed without it.
+
+    With ``seen_version``, a second click on 撤销 sent before the console caught up is
+    refused rather than undoing one more action.
+    """
     with transaction.atomic():
         final = Final.objects.select_for_update().get(pk=final_id)
+        _check_seen(final, seen_version)
         action = Action.objects.filter(final=final, undone_at__isnull=True).order_by("-seq").first()
         if action is None:
             raise FinalError(_("没有可以撤销的操作"), code="nothing_to_undo")
@@ -137,14 +153,23 @@ def undo_last(*, final_id: int, actor) -> State:
         stage = load_stage(final)
         state = current_state(final, stage)
         final.version += 1
+        final.host_version = final.version
         if not state.finished:
             final.finished_at = None
-        final.save(update_fields=["version", "finished_at"])
+        final.save(update_fields=["version", "host_version", "finished_at"])
         audit.record(
             actor=actor, action="final.undo", target=final, seq=action.seq, kind=action.kind
         )
         _broadcast_on_commit(final, stage, state)
     return state
+
+
+def _check_seen(final: Final, seen_version: int | None) -> None:
+    if seen_version is not None and seen_version < final.host_version:
+        raise FinalError(
+            _("比赛状态已更新，请按最新画面重新操作"),
+            code="stale_console",
+        )
 
 
 def _broadcast_on_commit(final: Final, stage: Stage, state: State) -> None:

@@ -137,3 +137,21 @@ def test_concurrent_buzzes_get_one_answering_team_and_a_strict_order():
     assert sorted(team for _seq, team in buzzes) == sorted(t.pk for t in live.teams)
     assert state.buzz_order == [team for _seq, team in buzzes]
     assert state.answering_team == buzzes[0][1]
+
+
+def _console(live, kind, seen, **data):
+    return perform(final_id=live.final.pk, kind=kind, actor=live.host, data=data, seen_version=seen)
+
+
+def test_a_team_buzz_between_two_host_clicks_does_not_make_the_second_stale(live):
+    _console(live, "start_round", 0, round_id=live.rounds["buzzer"].pk)
+    _console(live, "show_question", 1, question_id=live.questions["buzzer"][0].pk)
+    _console(live, "open_buzzers", 2)
+    # The console shows version 3; a team buzzes (version 4) before the host judges.
+    perform(final_id=live.final.pk, kind="buzz", actor=None, team_id=live.teams[0].pk)
+    _console(live, "judge", 3, correct=True)
+    # The same judge click again, from the console that still shows version 3: refused.
+    with pytest.raises(FinalError) as error:
+        _console(live, "judge", 3, correct=True)
+    assert error.value.code == "stale_console"
+    assert Action.objects.filter(final=live.final, kind="judge").count() == 1

@@ -72,6 +72,56 @@ def test_htmx_action_returns_the_panel_with_the_rules_refusal(client, live):
     assert not Action.objects.exists()
 
 
+def test_a_second_click_from_a_console_that_is_behind_is_refused_not_applied(client, live):
+    login(client, live.host)
+    team = live.teams[0]
+    seen = live.final.version
+    adjust = {"kind": "adjust", "team_id": team.pk, "delta": "5", "reason": "计分更正"}
+    host_act(client, live, seen_version=seen, **adjust)
+    # The same click again (a double tap) still carries the version the console showed.
+    response = client.post(
+        reverse("finals:host_act", args=[live.final.pk]),
+        {"seen_version": seen, **adjust},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "比赛状态已更新" in response.content.decode()
+    assert current_state(live.final).scores[team.pk] == 105
+    assert Action.objects.count() == 1
+
+
+def test_a_double_click_on_undo_undoes_one_action(client, live):
+    login(client, live.host)
+    team = live.teams[0]
+    for delta in ("5", "3"):
+        live.final.refresh_from_db()
+        host_act(
+            client,
+            live,
+            kind="adjust",
+            team_id=team.pk,
+            delta=delta,
+            reason="更正",
+            seen_version=live.final.version,
+        )
+    live.final.refresh_from_db()
+    seen = live.final.version
+    host_act(client, live, kind="undo", seen_version=seen)
+    host_act(client, live, kind="undo", seen_version=seen)
+    assert current_state(live.final).scores[team.pk] == 105
+    assert Action.objects.filter(undone_at__isnull=False).count() == 1
+
+
+def test_a_forged_console_version_is_named_in_the_refusal(client, live):
+    login(client, live.host)
+    response = client.post(
+        reverse("finals:host_act", args=[live.final.pk]),
+        {"kind": "undo", "seen_version": "abc"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "seen_version" in response.content.decode()
+    assert not Action.objects.exists()
+
+
 def test_adjusting_without_a_reason_is_refused(client, live):
     login(client, live.host)
     host_act(client, live, kind="adjust", team_id=live.teams[0].pk, delta="5", reason="")

@@ -217,6 +217,26 @@
   }
 
   if (role === "host") {
+    // The panel's buttons are off from a click until the panel of the new state replaces
+    // them: a second click (or a double tap) would act on a state the host has not seen.
+    // The server refuses such a click anyway (seen_version); this spares the host the error.
+    function setPanelBusy(panel, busy) {
+      panel.dataset.busy = busy ? "1" : "0";
+      $all("button", panel).forEach(function (b) { b.disabled = busy; });
+    }
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      var panel = document.getElementById("host-panel");
+      var config = event.detail.requestConfig || {};
+      if (panel && config.verb === "post" && panel.contains(event.detail.elt)) setPanelBusy(panel, true);
+    });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var panel = document.getElementById("host-panel");
+      var xhr = event.detail.xhr;
+      // A refused or failed request leaves the same panel in place: let the host try again.
+      if (panel && panel.dataset.busy === "1" && (!xhr || (xhr.status !== 204 && xhr.status !== 200))) {
+        setPanelBusy(panel, false);
+      }
+    });
     // A successful action answers 204 with the new version; the panel follows the broadcast,
     // or is fetched directly if the broadcast has not arrived shortly (socket down).
     document.body.addEventListener("htmx:afterRequest", function (event) {
