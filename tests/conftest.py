@@ -44,3 +44,44 @@ def fresh_version_cache():
 
     version_payload.cache_clear()
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def seed_snapshot(django_db_setup, django_db_blocker):
+    """The database as the migrations seeded it: home page, role groups, domains.
+
+    Taken before the first test, whichever it is: a transactional test flushes the seeded
+    rows away, so a snapshot taken later would miss them."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def seeded_rows(seed_snapshot, django_db_blocker):
+    """Starts a transactional test from the seeded rows.
+
+    Transactional tests (every browser test: a live server) flush the database afterwards,
+    seeded rows included. Django's serialized_rollback cannot restore them in browser tests
+    because the test thread's connection changes once Playwright runs, and restoring at
+    set-up does not depend on the order in which fixtures are torn down.
+    """
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        # A flush re-creates content types and permissions with new ids: clear them first.
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(seed_snapshot)
+        # Restored rows keep their ids while the flush reset PostgreSQL's sequences; move the
+        # sequences past them as loaddata does, or the next insert collides.
+        models = list(apps.get_models(include_auto_created=True))
+        statements = connection.ops.sequence_reset_sql(no_style(), models)
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+    yield

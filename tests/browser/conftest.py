@@ -38,41 +38,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def seed_snapshot(django_db_setup, django_db_blocker):
-    """The database as the migrations seeded it: home page, role groups, domains."""
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
-
-
 @pytest.fixture(autouse=True)
-def restores_seed_data(seed_snapshot, django_db_blocker):
-    """Starts each browser test from the seeded rows.
-
-    Browser tests need a live server, so the database is flushed after each of them, seeded
-    rows included, and Django's serialized_rollback cannot restore them because the test
-    thread's connection changes once Playwright runs. Restoring at set-up does not depend on
-    the order in which fixtures are torn down.
-    """
-    from django.apps import apps
-    from django.core.management import call_command
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        # A flush re-creates content types and permissions with new ids: clear them first.
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(seed_snapshot)
-        # Restored rows keep their ids while the flush reset PostgreSQL's sequences; move the
-        # sequences past them as loaddata does, or the next insert collides.
-        models = list(apps.get_models(include_auto_created=True))
-        statements = connection.ops.sequence_reset_sql(no_style(), models)
-        if statements:
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
+def restores_seed_data(seeded_rows):
+    """Starts each browser test from the seeded rows (see tests/conftest.py)."""
     yield
 
 

@@ -68,7 +68,7 @@ async def _connects(path: str, cookie: str) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_each_role_may_listen_to_a_final_exactly_as_the_rules_say(settings, tmp_path):
+def test_each_role_may_listen_to_a_final_exactly_as_the_rules_say(seeded_rows, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     world = build_world()
     cookies = {role: _cookie(world.users[role]) for role in ROLES}
