@@ -4,9 +4,10 @@
     .venv/bin/python .ci/stack.py stop [--state .stack]                         (make stack-stop)
 
 On 127.0.0.1: a PostgreSQL cluster of its own (initdb once, under the state directory), a
-redis-server (cache and channel layer), two uvicorn processes serving `lianbing.asgi` (HTTP
-and the live finals' WebSockets), the `db_worker` task worker, and nginx in front of them
-balancing both app processes and forwarding WebSocket upgrades. It migrates, collects static
+redis-server (cache and channel layer), two gunicorn processes serving `lianbing.wsgi` (the
+pages), two uvicorn processes serving `lianbing.asgi` (the live finals' WebSockets), the
+`db_worker` task worker, and nginx in front of them balancing the pages over both gunicorn
+processes and forwarding WebSocket upgrades to both uvicorn processes. It migrates, collects static
 files and loads the demo data once, prints the address, and stops everything (the database
 too) on Ctrl-C or `stop`. docs/deploy.md maps each piece to its own machine.
 """
@@ -44,11 +45,12 @@ http {{
     scgi_temp_path {state}/nginx-tmp/scgi;
     client_max_body_size 25m;
     upstream lianbing {{ {servers} keepalive 64; }}
+    upstream lianbing_ws {{ {ws_servers} }}
     server {{
         listen 127.0.0.1:{port};
         location /media/ {{ alias {state}/media/; }}
         location /ws/ {{
-            proxy_pass http://lianbing;
+            proxy_pass http://lianbing_ws;
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection "upgrade";
@@ -86,7 +88,10 @@ class Stack:
         self.logs = self.state / "logs"
         self.pg_data = self.state / "pgdata"
         self.pg_port, self.redis_port = port + 10, port + 11
+        # Pages go to gunicorn: a Django process under ASGI runs all its sync views on one
+        # thread, so a 0.3 s password check held up every answer save queued behind it.
         self.app_ports = [port + 1, port + 2]
+        self.ws_ports = [port + 3, port + 4]
         self.children: list[tuple[str, subprocess.Popen]] = []
 
     # ---- configuration
@@ -103,9 +108,8 @@ class Stack:
             DEBUG="0",
             HTTPS="0",
             BEHIND_PROXY="1",
-            # Under ASGI each request may run its sync code on a new thread: persistent
-            # connections would pile up per thread until PostgreSQL refuses more clients.
-            CONN_MAX_AGE="0",
+            # gunicorn's threads live as long as the process: they keep their connection.
+            CONN_MAX_AGE="60",
             ALLOWED_HOSTS="127.0.0.1,localhost",
             CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{self.port},http://localhost:{self.port}",
             STATIC_ROOT=str(self.state / "static"),
@@ -178,11 +182,13 @@ class Stack:
             (self.state / "nginx-tmp" / name).mkdir(parents=True, exist_ok=True)
         (self.state / "media").mkdir(exist_ok=True)
         servers = " ".join(f"server 127.0.0.1:{port};" for port in self.app_ports)
+        ws_servers = " ".join(f"server 127.0.0.1:{port};" for port in self.ws_ports)
         conf = self.state / "nginx.conf"
         conf.write_text(
             NGINX_CONF.format(
                 state=self.state,
                 servers=servers,
+                ws_servers=ws_servers,
                 port=self.port,
                 # Running as root, workers would drop to `nobody`, who cannot read the state dir.
                 user="user root;" if os.geteuid() == 0 else "",
@@ -224,14 +230,26 @@ class Stack:
         for port in self.app_ports:
             self.spawn(
                 f"app-{port}",
+                [PYTHON, "-m", "gunicorn", "--chdir", "site", "--bind", f"127.0.0.1:{port}",
+                 "--worker-class", "gthread", "--workers", "1", "--threads", "8",
+                 "--no-control-socket", "--keep-alive", "75", "--forwarded-allow-ips",
+                 "127.0.0.1", "lianbing.wsgi:application"],
+                env,
+            )  # fmt: skip
+        # Under ASGI each request may run its sync code on a new thread: persistent
+        # connections would pile up per thread until PostgreSQL refuses more clients.
+        ws_env = {**env, "CONN_MAX_AGE": "0"}
+        for port in self.ws_ports:
+            self.spawn(
+                f"ws-{port}",
                 [PYTHON, "-m", "uvicorn", "--app-dir", "site", "--host", "127.0.0.1",
                  "--port", str(port), "--lifespan", "off", "--ws-per-message-deflate", "false",
                  "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1", "--no-access-log",
                  "lianbing.asgi:application"],
-                env,
+                ws_env,
             )  # fmt: skip
         self.spawn("worker", [PYTHON, "manage.py", "db_worker", "--no-reload"], env)
-        for port in self.app_ports:
+        for port in self.app_ports + self.ws_ports:
             self.wait_http(f"http://127.0.0.1:{port}/accounts/login/")
         conf = self.write_nginx_conf()
         self.spawn("nginx", [nginx, "-p", str(self.state), "-c", str(conf), "-g", "daemon off;"])
@@ -270,7 +288,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("action", nargs="?", default="start", choices=["start", "stop"])
     parser.add_argument(
-        "--port", type=int, default=8100, help="nginx; +1/+2 app, +10 pg, +11 redis"
+        "--port",
+        type=int,
+        default=8100,
+        help="nginx; +1/+2 gunicorn, +3/+4 uvicorn, +10 pg, +11 redis",
     )
     parser.add_argument("--state", type=Path, default=ROOT / ".stack")
     parser.add_argument("--no-demo", action="store_true", help="skip loading the demo data")
@@ -290,8 +311,9 @@ def main() -> None:
     try:
         stack.start(demo=not args.no_demo)
         url = f"http://127.0.0.1:{args.port}/"
-        print(f"Lianbing stack up: {url}  (nginx → 2 uvicorn, PostgreSQL :{stack.pg_port},")
-        print(f"  Redis :{stack.redis_port}, db_worker; logs in {stack.logs}). Ctrl-C stops it.")
+        print(f"Lianbing stack up: {url}  (nginx → 2 gunicorn + 2 uvicorn,")
+        print(f"  PostgreSQL :{stack.pg_port}, Redis :{stack.redis_port}, db_worker;")
+        print(f"  logs in {stack.logs}). Ctrl-C stops it.")
         if args.ready_file:
             args.ready_file.write_text(json.dumps({"url": url, **stack.env()}))
         while all(process.poll() is None for _name, process in stack.children):

@@ -46,12 +46,19 @@ def fresh_version_cache():
     yield
 
 
-@pytest.fixture(scope="session", autouse=True)
-def seed_snapshot(django_db_setup, django_db_blocker):
-    """The database as the migrations seeded it: home page, role groups, domains.
+@pytest.fixture(autouse=True)
+def _seed_snapshot_before_the_first_database_test(request):
+    """A transactional test flushes the seeded rows away, so the snapshot is taken as the
+    first test that uses the database starts, whichever it is."""
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        request.getfixturevalue("seed_snapshot")
 
-    Taken before the first test, whichever it is: a transactional test flushes the seeded
-    rows away, so a snapshot taken later would miss them."""
+
+@pytest.fixture(scope="session")
+def seed_snapshot(django_db_setup, django_db_blocker):
+    """The database as the migrations seeded it: home page, role groups, domains."""
     from django.db import connection
 
     with django_db_blocker.unblock():

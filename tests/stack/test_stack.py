@@ -1,9 +1,10 @@
 """The production-like stack (`make stack`, .ci/stack.py) really started and stopped.
 
-PostgreSQL, Redis, nginx in front of two uvicorn processes and the db_worker, from a fresh
-state directory: pages through nginx come from both app processes, a projector's WebSocket
-through nginx gets a host's action taken through the other process (Redis channel layer),
-the worker runs a task, the cache is Redis, and stopping leaves no process behind.
+PostgreSQL, Redis, nginx in front of two gunicorn (pages) and two uvicorn (WebSockets)
+processes, and the db_worker, from a fresh state directory: pages through nginx come from
+both gunicorn processes, a projector's WebSocket through nginx gets a host's action taken
+through gunicorn (Redis channel layer), the worker runs a task, the cache is Redis, and
+stopping leaves no process behind.
 """
 
 import json
