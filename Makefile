@@ -29,7 +29,7 @@ run: setup
 	  --ws-per-message-deflate false \
 	  lianbing.asgi:application
 
-# The production-like stack on 127.0.0.1: PostgreSQL, Redis, nginx → two uvicorn, db_worker.
+# The production-like stack on 127.0.0.1: PostgreSQL, Redis, nginx → two gunicorn + two uvicorn, db_worker.
 stack: setup
 	WITH_POSTGRES=1 .ci/system-packages
 	$(PY) .ci/stack.py

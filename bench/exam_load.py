@@ -11,7 +11,8 @@ Officers start evenly over --ramp seconds.
 
 Two set-ups are measured in the same run, each on its own fresh database:
   embedded  one uvicorn process on a SQLite file (what `make run` serves, DEBUG off)
-  stack     `.ci/stack.py`: nginx → two uvicorn processes, PostgreSQL, Redis, db_worker
+  stack     `.ci/stack.py`: nginx → two gunicorn (pages) + two uvicorn (WebSockets),
+            PostgreSQL, Redis, db_worker
 It prints, per request type and overall: requests, throughput, p50/p95/p99 and errors (any
 unexpected status or lost connection). Target (issue): 1,000 officers, no errors, p99 ≤ 500 ms.
 Passwords are checked with the production hasher (PBKDF2, ~0.3 s of CPU each on this machine):
@@ -406,7 +407,7 @@ def main() -> None:
         if name in results:
             report(
                 {"embedded": "embedded (1 uvicorn, SQLite)",
-                 "stack": "stack (nginx → 2 uvicorn, PostgreSQL, Redis)"}[name],
+                 "stack": "stack (nginx → 2 gunicorn, PostgreSQL, Redis)"}[name],
                 results[name],
             )  # fmt: skip
     print(f"\nload average {results['load_average_1min']} on {os.cpu_count()} cores;"
