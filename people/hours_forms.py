@@ -3,12 +3,12 @@
 from pathlib import PurePath
 
 from django import forms
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from people.models import HourEntry
+from people.storage import MaxFileSizeValidator
 
 EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 EVIDENCE_MAX_SIZE = 10 * 1024 * 1024
@@ -46,12 +46,7 @@ class ManualEntryForm(forms.Form):
         upload = self.cleaned_data["evidence"]
         if PurePath(upload.name).suffix.lower() not in EVIDENCE_EXTENSIONS:
             raise forms.ValidationError(_("证明材料只能是 PDF、JPG 或 PNG 文件"))
-        limit = EVIDENCE_MAX_SIZE
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("文件过大（%(size)s），上限为 %(limit)s。")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-            )
+        MaxFileSizeValidator(EVIDENCE_MAX_SIZE)(upload)
         return upload
 
 

@@ -24,6 +24,13 @@ def host_act(client, live, **fields):
     return client.post(reverse("finals:host_act", args=[live.final.pk]), fields)
 
 
+def console_act(client, live, **fields):
+    """An action as the console's htmx sends it: the answer is the panel, or 204."""
+    return client.post(
+        reverse("finals:host_act", args=[live.final.pk]), fields, HTTP_HX_REQUEST="true"
+    )
+
+
 def test_host_drives_the_final_from_the_console(client, live):
     login(client, live.host)
     page = client.get(reverse("finals:host", args=[live.final.pk]))
@@ -62,11 +69,7 @@ def test_an_administrator_may_drive_any_final(client, live):
 
 def test_htmx_action_returns_the_panel_with_the_rules_refusal(client, live):
     login(client, live.host)
-    response = client.post(
-        reverse("finals:host_act", args=[live.final.pk]),
-        {"kind": "judge", "correct": "1"},
-        HTTP_HX_REQUEST="true",
-    )
+    response = console_act(client, live, kind="judge", correct="1")
     assert response.status_code == 200
     assert "当前没有正在作答的题目" in response.content.decode()
     assert not Action.objects.exists()
@@ -79,11 +82,7 @@ def test_a_second_click_from_a_console_that_is_behind_is_refused_not_applied(cli
     adjust = {"kind": "adjust", "team_id": team.pk, "delta": "5", "reason": "计分更正"}
     host_act(client, live, seen_version=seen, **adjust)
     # The same click again (a double tap) still carries the version the console showed.
-    response = client.post(
-        reverse("finals:host_act", args=[live.final.pk]),
-        {"seen_version": seen, **adjust},
-        HTTP_HX_REQUEST="true",
-    )
+    response = console_act(client, live, seen_version=seen, **adjust)
     assert "比赛状态已更新" in response.content.decode()
     assert current_state(live.final).scores[team.pk] == 105
     assert Action.objects.count() == 1
@@ -113,11 +112,7 @@ def test_a_double_click_on_undo_undoes_one_action(client, live):
 
 def test_a_forged_console_version_is_named_in_the_refusal(client, live):
     login(client, live.host)
-    response = client.post(
-        reverse("finals:host_act", args=[live.final.pk]),
-        {"kind": "undo", "seen_version": "abc"},
-        HTTP_HX_REQUEST="true",
-    )
+    response = console_act(client, live, kind="undo", seen_version="abc")
     assert "seen_version" in response.content.decode()
     assert not Action.objects.exists()
 
