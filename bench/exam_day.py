@@ -346,6 +346,7 @@ def build_quiz(root):
 
 def build_officers(count: int) -> list[dict]:
     """Officers with a live session each: session rows written directly, no hashing."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
@@ -379,7 +380,7 @@ def build_officers(count: int) -> list[dict]:
         key = get_random_string(32, string.ascii_lowercase + string.digits)
         data = {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
         sessions.append(

@@ -13,3 +13,8 @@ class CoursesConfig(AppConfig):
             citers,  # noqa: F401
             hours,  # noqa: F401
         )
+        from courses.models import Regulation
+        from lianbing.content_cache import renew_on_write
+
+        # Lesson bodies render the current revision of the regulations they cite.
+        renew_on_write(Regulation)

@@ -17,10 +17,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import CoursePage, Enrollment, LessonPage, StudyNote
 from courses.services import learning, progress
+from lianbing.content_cache import cached_site, remember
 from lianbing.errors import DomainError
 from people.forms import show_visible_unit_tree
 from people.models import Domain
@@ -34,8 +35,23 @@ def _officer_or_404(request):
     return officer
 
 
-def _lesson_or_404(lesson_id) -> LessonPage:
-    return get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+def _lesson_or_404(request, lesson_id) -> LessonPage:
+    """A live lesson whose Wagtail view restrictions (private pages) this request meets.
+
+    The lesson (without its body: these views never render it) and its restrictions are
+    public content, kept in the per-process content cache.
+    """
+
+    def find():
+        lesson = LessonPage.objects.live().defer("body").filter(pk=lesson_id).first()
+        return (lesson, list(lesson.get_view_restrictions()) if lesson else [])
+
+    lesson, restrictions = remember(request, ("lesson", lesson_id), find)
+    if lesson is None or not all(rule.accept_request(request) for rule in restrictions):
+        raise Http404(_("没有这个课时。"))
+    # Page URLs rendered for this request compare the lesson's site with the request's.
+    cached_site(request)
+    return lesson
 
 
 def _is_htmx(request) -> bool:
@@ -66,7 +82,7 @@ def enroll(request, course_id):
 def heartbeat(request, lesson_id):
     """The lesson page is open and visible. The body carries no duration: the server times."""
     officer = _officer_or_404(request)
-    lesson = _lesson_or_404(lesson_id)
+    lesson = _lesson_or_404(request, lesson_id)
     try:
         learning.heartbeat(officer=officer, lesson=lesson, resume=request.POST.get("resume") == "1")
     except DomainError as exc:
@@ -74,16 +90,33 @@ def heartbeat(request, lesson_id):
     return HttpResponse(status=204)
 
 
-def _bar_context(request, lesson) -> dict:
-    context = progress.lesson_context(user=request.user, lesson=lesson)
+def _bar_context(request, lesson, **known) -> dict:
+    context = progress.lesson_context(user=request.user, lesson=lesson, request=request, **known)
     return {**context, "page": lesson, "request": request}
+
+
+@login_required
+@require_GET
+def lesson_panel(request, lesson_id):
+    """The officer's own parts of a lesson page, fetched by the page once it has loaded.
+
+    Opening the panel is opening the lesson: it starts the clock and sets "continue here".
+    The page itself is the same for every reader, so its body and outline stay cached.
+    """
+    lesson = _lesson_or_404(request, lesson_id)
+    opened = learning.record_lesson_opened(user=request.user, lesson=lesson)
+    # record_lesson_opened looked the enrollment up: None there means not enrolled.
+    context = _bar_context(request, lesson, enrollment=opened.enrollment if opened else None)
+    response = render(request, "courses/_lesson_panel.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
 @require_POST
 def lesson_done(request, lesson_id):
     officer = _officer_or_404(request)
-    lesson = _lesson_or_404(lesson_id)
+    lesson = _lesson_or_404(request, lesson_id)
     try:
         learning.mark_lesson_done(officer=officer, lesson=lesson)
     except DomainError as exc:
@@ -100,7 +133,7 @@ def lesson_done(request, lesson_id):
 def note(request, lesson_id):
     """学习笔记: always the requesting officer's own note on this lesson."""
     officer = _officer_or_404(request)
-    lesson = _lesson_or_404(lesson_id)
+    lesson = _lesson_or_404(request, lesson_id)
     if learning.enrollment_for_lesson(officer, lesson) is None:
         raise Http404(_("您尚未报名本课程。"))
     context = {"page": lesson, "saved_at": None, "error": None}

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.services.learning import officer_of
-from people.models import Officer
 from quizzes.models import Attempt, IntegrityEvent, Quiz
 from quizzes.services import attempts as attempt_service
 from quizzes.services import eligibility, grading, notebook
@@ -87,10 +86,8 @@ def quiz_detail(request, quiz_id):
 @login_required
 @require_POST
 def start(request, quiz_id):
-    # With its unit: the audience check needs the unit's path.
-    officer = Officer.objects.select_related("unit").filter(user_id=request.user.pk).first()
-    if officer is None:
-        raise Http404(_("您的账号没有学员档案。"))
+    # Read with the user, unit included (people.backends): the audience check needs it.
+    officer = _officer(request)
     quiz = get_object_or_404(Quiz, pk=quiz_id, live=True)
     try:
         attempt = attempt_service.start_attempt(quiz=quiz, officer=officer)

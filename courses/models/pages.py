@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.blocks import LessonStreamBlock
+from lianbing.content_cache import CachedRouteMixin, content_stamp
 
 
 class LoginRequiredPageMixin:
@@ -47,7 +48,7 @@ class TypedChildRouteMixin:
         return super().route(request, path_components)
 
 
-class CourseIndexPage(TypedChildRouteMixin, LoginRequiredPageMixin, Page):
+class CourseIndexPage(CachedRouteMixin, TypedChildRouteMixin, LoginRequiredPageMixin, Page):
     intro = models.CharField(_("导语"), max_length=250, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -72,7 +73,7 @@ class CourseIndexPage(TypedChildRouteMixin, LoginRequiredPageMixin, Page):
         )
 
 
-class CoursePage(TypedChildRouteMixin, LoginRequiredPageMixin, Page):
+class CoursePage(CachedRouteMixin, TypedChildRouteMixin, LoginRequiredPageMixin, Page):
     class CompletionRule(models.TextChoices):
         ALL_LESSONS = "all_lessons", _("完成全部课时")
         PERCENT = "percent", _("完成一定比例的课时")
@@ -162,7 +163,7 @@ class CoursePage(TypedChildRouteMixin, LoginRequiredPageMixin, Page):
         return LessonPage.objects.live().child_of(self).order_by("path")
 
 
-class LessonPage(LoginRequiredPageMixin, Page):
+class LessonPage(CachedRouteMixin, LoginRequiredPageMixin, Page):
     summary = models.CharField(_("本课提要"), max_length=300, blank=True)
     estimated_minutes = models.PositiveIntegerField(_("建议学习时长（分钟）"), default=20)
     body = StreamField(LessonStreamBlock(), blank=True, verbose_name=_("正文"))
@@ -185,6 +186,7 @@ class LessonPage(LoginRequiredPageMixin, Page):
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
     template = "courses/lesson_page.html"
+    route_cache_defer = ("body",)  # rendered inside the template's fragment cache
 
     class Meta:
         verbose_name = _("课时")
@@ -202,43 +204,25 @@ class LessonPage(LoginRequiredPageMixin, Page):
         super().save(*args, **kwargs)
         self.cited_articles.set(set(self.article_ids()))
 
-    def serve(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.method == "GET":
-            from courses.services.learning import record_lesson_opened
-
-            progress = record_lesson_opened(user=request.user, lesson=self)
-            # get_context reuses the enrollment (and its course) read here.
-            request._lesson_enrollment = (self.pk, progress.enrollment if progress else None)
-        return super().serve(request, *args, **kwargs)
-
-    def body_cache_key(self) -> str:
+    def body_cache_key(self, request=None) -> str:
         """Changes whenever the rendered body would: a new page revision, another language,
-        or a new current revision of any regulation the body cites (an amendment)."""
-        from courses.models import Regulation
-
-        stamps = (
-            Regulation.objects.filter(revisions__articles__citing_lessons=self)
-            .order_by("pk")
-            .values_list("pk", "current_revision_id")
-            .distinct()
-        )
+        or any change of content, such as a new current revision of a cited regulation."""
         published = self.last_published_at.timestamp() if self.last_published_at else 0
-        regulations = ",".join(f"{pk}.{revision}" for pk, revision in stamps)
-        return f"{self.pk}:{self.latest_revision_id}:{published}:{get_language()}:{regulations}"
+        stamp = content_stamp(request)
+        return f"{self.pk}:{self.latest_revision_id}:{published}:{get_language()}:{stamp}"
 
     def get_context(self, request, *args, **kwargs):
+        """The same for every reader: the officer's own progress, note and enrolment prompt
+        come from courses:lesson_panel once the page has loaded (see the template)."""
         from courses.services.articles import current_versions
-        from courses.services.progress import lesson_context
+        from courses.services.progress import lesson_outline
 
         context = super().get_context(request, *args, **kwargs)
-        context["body_cache_key"] = self.body_cache_key()
+        context["body_cache_key"] = self.body_cache_key(request)
         # Resolved only when the cached body is missing and the blocks render.
         context["current_articles"] = SimpleLazyObject(lambda: current_versions(self.article_ids()))
-        known = getattr(request, "_lesson_enrollment", None)
-        if known is not None and known[0] == self.pk:
-            context.update(lesson_context(user=request.user, lesson=self, enrollment=known[1]))
-        else:
-            context.update(lesson_context(user=request.user, lesson=self))
+        # Course and neighbours, read only when the cached head or bar must be rendered.
+        context["outline"] = SimpleLazyObject(lambda: lesson_outline(lesson=self, request=request))
         return context
 
 

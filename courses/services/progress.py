@@ -11,6 +11,7 @@ from django.utils import timezone
 from courses.models import CoursePage, Enrollment, LessonPage, LessonProgress, StudyNote
 from courses.services.completion import percent_done
 from courses.services.learning import course_path, officer_of, yearly_note_chars
+from lianbing.content_cache import remember
 
 _UNKNOWN = object()  # "not looked up yet", as opposed to None, "looked up: there is none"
 
@@ -53,21 +54,38 @@ def _summarise(lessons, enrollment, rows) -> CourseProgress:
     )
 
 
-def progress_for_courses(*, officer, courses, enrollments=None) -> dict[int, CourseProgress]:
+def live_lessons(courses, *, request=None) -> dict[str, list[LessonPage]]:
+    """{course path: its live lessons in order}, in one query; with the request, kept in
+    the per-process content cache (lessons are the same for every reader)."""
+
+    def query():
+        in_any = Q(pk__in=[])
+        for course in courses:
+            in_any |= Q(path__startswith=course.path, depth=course.depth + 1)
+        by_course = {course.path: [] for course in courses}
+        # Lists show titles and links; the bodies are read only by the lesson's own page.
+        for lesson in LessonPage.objects.live().filter(in_any).defer("body").order_by("path"):
+            by_course[course_path(lesson)].append(lesson)
+        return by_course
+
+    if request is None:
+        return query()
+    return remember(request, ("live-lessons", *sorted(course.pk for course in courses)), query)
+
+
+def progress_for_courses(
+    *, officer, courses, enrollments=None, request=None
+) -> dict[int, CourseProgress]:
     """Progress in many courses at once: three queries whatever the number of courses.
 
     `enrollments` ({course_id: Enrollment}), when the caller has already read this officer's
-    enrollments in these courses, saves the enrollment query.
+    enrollments in these courses, saves the enrollment query; `request` lets the lesson
+    lists come from the content cache.
     """
     courses = list(courses)
     if not courses:
         return {}
-    in_any = Q(pk__in=[])
-    for course in courses:
-        in_any |= Q(path__startswith=course.path, depth=course.depth + 1)
-    by_course = {course.path: [] for course in courses}
-    for lesson in LessonPage.objects.live().filter(in_any).order_by("path"):
-        by_course[course_path(lesson)].append(lesson)
+    by_course = live_lessons(courses, request=request)
     rows = {}
     if officer is None:
         enrollments = {}
@@ -92,10 +110,13 @@ def progress_for_courses(*, officer, courses, enrollments=None) -> dict[int, Cou
     }
 
 
-def course_progress(*, officer, course, enrollment=_UNKNOWN) -> CourseProgress:
+def course_progress(*, officer, course, enrollment=_UNKNOWN, request=None) -> CourseProgress:
     """`enrollment`: the officer's enrollment in the course (or None) if already known."""
     known = None if enrollment is _UNKNOWN else ({course.pk: enrollment} if enrollment else {})
-    return progress_for_courses(officer=officer, courses=[course], enrollments=known)[course.pk]
+    progress = progress_for_courses(
+        officer=officer, courses=[course], enrollments=known, request=request
+    )
+    return progress[course.pk]
 
 
 def resume_lesson(progress: CourseProgress) -> LessonPage | None:
@@ -128,30 +149,50 @@ def continue_lesson(*, officer) -> LessonPage | None:
     return resume_lesson(course_progress(officer=officer, course=enrollment.course))
 
 
-def lesson_context(*, user, lesson, enrollment=_UNKNOWN) -> dict:
-    """What a lesson page shows beside its body: course, neighbours, progress and note.
+def lesson_outline(*, lesson, request=None) -> dict:
+    """What every reader of a lesson sees around its body: its course and neighbours.
 
-    `enrollment`: the user's enrollment in the lesson's course (None if not enrolled) when the
-    caller has already looked it up in this request, e.g. record_lesson_opened's.
+    With the request, both come from the per-process content cache: no query once warm.
     """
-    if enrollment is not _UNKNOWN and enrollment is not None:
-        course = enrollment.course
+    path = course_path(lesson)
+
+    def find_course():
+        return CoursePage.objects.filter(path=path).first()
+
+    if request is None:
+        course = find_course()
     else:
-        course = CoursePage.objects.filter(path=course_path(lesson)).first()
+        course = remember(request, ("course-at", path), find_course)
     if course is None:
         return {}
-    officer = officer_of(user)
-    progress = course_progress(officer=officer, course=course, enrollment=enrollment)
-    lessons = list(progress.lessons)
+    lessons = live_lessons([course], request=request)[course.path]
     index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
     before, after = (lessons[:index], lessons[index + 1 :]) if index is not None else ([], [])
-    enrolled = progress.enrollment is not None
     return {
         "course": course,
         "lessons": lessons,
         "lesson_number": index + 1 if index is not None else None,
         "previous_lesson": before[-1] if before else None,
         "next_lesson": after[0] if after else None,
+    }
+
+
+def lesson_context(*, user, lesson, enrollment=_UNKNOWN, request=None) -> dict:
+    """The lesson's outline plus the user's own state in it: progress, done, note.
+
+    `enrollment`: the user's enrollment in the lesson's course (None if not enrolled) when the
+    caller has already looked it up in this request, e.g. record_lesson_opened's.
+    """
+    outline = lesson_outline(lesson=lesson, request=request)
+    if not outline:
+        return {}
+    officer = officer_of(user)
+    progress = course_progress(
+        officer=officer, course=outline["course"], enrollment=enrollment, request=request
+    )
+    enrolled = progress.enrollment is not None
+    return {
+        **outline,
         "officer": officer,
         "enrollment": progress.enrollment,
         "course_progress": progress,

@@ -11,6 +11,7 @@ from django import template
 from courses.services.completion import Tally, unmet_requirements
 from courses.services.learning import officer_of
 from courses.services.progress import CourseProgress, progress_for_courses, resume_lesson
+from lianbing.content_cache import remember
 
 register = template.Library()
 
@@ -37,7 +38,9 @@ def course_states(context, courses) -> list[CourseState]:
     """The requesting officer's state in each course, in three queries for the whole list."""
     courses = list(courses)
     officer = officer_of(context["request"].user)
-    progress = progress_for_courses(officer=officer, courses=courses)
+    progress = progress_for_courses(
+        officer=officer, courses=courses, request=context.get("request")
+    )
     states = []
     for course in courses:
         item = progress[course.pk]
@@ -64,12 +67,17 @@ def course_index_url(context) -> str:
     cached = getattr(request, "_course_index_url", None)  # base.html and the page both ask
     if cached is not None:
         return cached
-    index = CourseIndexPage.objects.live().first()
-    # With the request, Wagtail reads the site root paths once per request, not per URL.
-    url = index.get_url(request=request) if index else ""
-    if request is not None:
-        request._course_index_url = url
-    return url
+
+    def find() -> str:
+        index = CourseIndexPage.objects.live().first()
+        # With the request, Wagtail reads the site root paths once per request, not per URL.
+        return index.get_url(request=request) if index else ""
+
+    if request is None:
+        return find()
+    key = ("course-index-url", request._get_raw_host())
+    request._course_index_url = remember(request, key, find)
+    return request._course_index_url
 
 
 @register.inclusion_tag("courses/_progress_bar.html")

@@ -3,7 +3,6 @@
 Serve it with uvicorn: `uvicorn --app-dir site lianbing.asgi:application`.
 """
 
-import gc
 import os
 import sys
 from pathlib import Path
@@ -32,17 +31,6 @@ application = ProtocolTypeRouter(
 )
 
 
-def _warm_up_and_freeze() -> None:
-    """Import every view and compile the live pages' templates now, then exempt all of it
-    from garbage collection: it lives as long as the process, and the collector's full passes
-    over it stalled every connected device for 100–150 ms (bench/final_live.py)."""
-    from django.template.loader import get_template
-    from django.urls import get_resolver
+from lianbing.warmup import HOT_TEMPLATES, warm_up_and_freeze  # noqa: E402
 
-    get_resolver().url_patterns  # noqa: B018 - imports every URLconf and view module
-    for name in ("finals/host.html", "finals/team.html", "finals/screen.html", "base.html"):
-        get_template(name)
-    gc.freeze()
-
-
-_warm_up_and_freeze()
+warm_up_and_freeze((*HOT_TEMPLATES, "finals/host.html", "finals/team.html", "finals/screen.html"))

@@ -6,9 +6,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from lianbing.blocks import AnnouncementStreamBlock
+from lianbing.content_cache import CachedRouteMixin
 
 
-class HomePage(Page):
+class HomePage(CachedRouteMixin, Page):
     """The portal's front page: a welcome line and the service's announcements."""
 
     intro = models.CharField(_("导语"), max_length=250, blank=True)

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lianbing.content_cache.ContentCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lianbing.urls"
@@ -173,8 +174,13 @@ TASKS = {
     }
 }
 
+AUTHENTICATION_BACKENDS = ["people.backends.UserWithRolesBackend"]
+
+# PBKDF2-SHA256 at OWASP's recommended iteration count (people/hashers.py explains why not
+# Django's higher default); a deployment may raise it, existing hashes follow at next login.
+PASSWORD_PBKDF2_ITERATIONS = int(os.environ.get("PASSWORD_PBKDF2_ITERATIONS", "600000"))
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "people.hashers.PBKDF2PasswordHasher",
     # Initial passwords are random (about 60 bits), so a lighter hash is safe for them; it is
     # upgraded to the default at first login and replaced by the forced change anyway.
     "people.hashers.InitialPasswordHasher",
@@ -231,7 +237,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "lianbing.static_storage.StaticFilesStorage"
         )
     },
 }

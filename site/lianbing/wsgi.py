@@ -10,3 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianbing.settings")
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 application = get_wsgi_application()
+
+from lianbing.warmup import warm_up_and_freeze  # noqa: E402
+
+warm_up_and_freeze()

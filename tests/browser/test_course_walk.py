@@ -63,6 +63,9 @@ def test_new_officer_walks_through_a_course_on_a_phone(transactional_db, city, p
     expect(body).to_contain_text("（二）接纳未成年人进入互联网上网服务营业场所；")
     expect(phone.get_by_test_id("key-points")).to_be_visible()
     expect(phone.get_by_test_id("case-study")).to_contain_text("分析与处理")
+    # The officer's own progress, note and done button arrive once the page has loaded.
+    expect(phone.get_by_test_id("lesson-bar")).to_contain_text("0/3 课时")
+    expect(phone.get_by_test_id("note-panel")).to_be_attached()
     expect(phone.get_by_test_id("lesson-bar")).to_be_in_viewport()  # sticks to the bottom
     fits_the_phone(phone)
     screenshot(phone, "lesson")

@@ -1,6 +1,7 @@
 """Learning views: one's own rows only, HR scope, and lessons showing the law as in force."""
 
 import json
+import re
 import uuid
 
 import pytest
@@ -37,6 +38,7 @@ def bob(city):
 def urls(built):
     lesson = built.lessons[0].pk
     return {
+        "panel": reverse("courses:lesson_panel", args=[lesson]),
         "heartbeat": reverse("courses:heartbeat", args=[lesson]),
         "done": reverse("courses:lesson_done", args=[lesson]),
         "note": reverse("courses:note", args=[lesson]),
@@ -59,11 +61,19 @@ def test_state_changes_are_post_only(client, alice, built):
     client.force_login(alice.user)
     for name in ("heartbeat", "done", "enroll"):
         assert client.get(urls(built)[name]).status_code == 405
+    assert client.post(urls(built)["panel"]).status_code == 405
+
+
+def panel(client, lesson) -> str:
+    """What the lesson page fetches once loaded: the reader's own progress, note, prompt."""
+    response = client.get(reverse("courses:lesson_panel", args=[lesson.pk]), **HTMX)
+    assert response.status_code == 200
+    return response.text
 
 
 def test_an_officer_cannot_touch_a_lesson_of_a_course_they_are_not_in(client, alice, bob, built):
     client.force_login(alice.user)
-    client.get(built.lessons[0].url)
+    panel(client, built.lessons[0])
     learning.save_note(officer=alice, lesson=built.lessons[0], text="甲的私人笔记")
     learning.mark_lesson_done(officer=alice, lesson=built.lessons[0])
     before = list(LessonProgress.objects.values_list("officer_id", "seconds", "done_at"))
@@ -77,8 +87,9 @@ def test_an_officer_cannot_touch_a_lesson_of_a_course_they_are_not_in(client, al
 
     assert list(LessonProgress.objects.values_list("officer_id", "seconds", "done_at")) == before
     assert StudyNote.objects.get().text == "甲的私人笔记"
-    page = client.get(built.lessons[0].url).text
-    assert "甲的私人笔记" not in page and "报名后才能记录学习进度" in page
+    own = panel(client, built.lessons[0])
+    assert "甲的私人笔记" not in own and "报名后才能记录学习进度" in own
+    assert "甲的私人笔记" not in client.get(built.lessons[0].url).text
     assert not LessonProgress.objects.filter(officer=bob).exists()
 
 
@@ -98,8 +109,8 @@ def test_notes_and_progress_shown_are_always_ones_own(client, alice, bob, built)
     assert StudyNote.objects.get(officer=alice).text == "甲的私人笔记"
     assert StudyNote.objects.get(officer=bob).text == "乙的笔记"
 
-    lesson_page = client.get(lesson.url).text
-    assert "乙的笔记" in lesson_page and "甲的私人笔记" not in lesson_page
+    own = panel(client, lesson)
+    assert "乙的笔记" in own and "甲的私人笔记" not in own
     course_page = client.get(built.course.url).text
     assert "0/3 课时" in course_page and "已结业" not in course_page
     assert "0/3 课时" in client.get(reverse("courses:my")).text
@@ -111,10 +122,12 @@ def test_notes_and_progress_shown_are_always_ones_own(client, alice, bob, built)
 
 def test_staff_without_an_officer_profile_get_404_not_an_error(client, built):
     client.force_login(UserFactory(roles=["教员"]))
-    for url in urls(built).values():
-        assert client.post(url).status_code == 404
+    for name, url in urls(built).items():
+        if name != "panel":
+            assert client.post(url).status_code == 404
     assert client.get(reverse("courses:my")).status_code == 404
     assert client.get(built.lessons[0].url).status_code == 200
+    assert "lesson-bar" in panel(client, built.lessons[0])  # neighbours, no progress
 
 
 def test_enrolling_leads_to_the_first_lesson(client, bob, built):
@@ -131,7 +144,7 @@ def test_enrolling_leads_to_the_first_lesson(client, bob, built):
 
 def test_heartbeat_answers_204_and_ignores_any_duration_sent(client, alice, built):
     client.force_login(alice.user)
-    client.get(built.lessons[0].url)
+    panel(client, built.lessons[0])
     response = client.post(urls(built)["heartbeat"], {"seconds": 3600, "duration": 3600})
     assert response.status_code == 204
     assert LessonProgress.objects.get(officer=alice).seconds <= 60
@@ -273,14 +286,70 @@ def test_video_and_document_blocks_render_for_phones(client, alice, settings, tm
 def test_reloading_a_lesson_reads_without_writing(client, alice, built):
     client.force_login(alice.user)
     lesson = built.lessons[1]
-    client.get(lesson.url)
+    panel(client, lesson)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(lesson.url)
-    assert response.status_code == 200
+        page = client.get(lesson.url)
+        own = panel(client, lesson)
+    assert page.status_code == 200
     sql = [query["sql"].upper() for query in queries.captured_queries]
     assert not [s for s in sql if s.startswith(("UPDATE", "INSERT", "SAVEPOINT"))], sql
     assert Enrollment.objects.get(officer=alice).last_lesson_id == lesson.pk
-    assert built.course.title in response.text  # the course, from the shared enrollment
+    assert built.course.title in page.text and "0/3 课时" in own
+
+
+def test_opening_a_lesson_is_recorded_by_its_panel_not_by_the_page(client, alice, built):
+    client.force_login(alice.user)
+    lesson = built.lessons[2]
+    client.get(lesson.url)
+    assert not LessonProgress.objects.exists()  # a prefetch or a crawler opens nothing
+
+    panel(client, lesson)
+
+    progress = LessonProgress.objects.get(officer=alice)
+    assert progress.lesson_id == lesson.pk and progress.opened_at
+    assert Enrollment.objects.get(officer=alice).last_lesson_id == lesson.pk
+
+
+def test_the_lesson_page_is_the_same_for_every_reader(client, alice, bob, built):
+    lesson = built.lessons[0]
+    learning.save_note(officer=alice, lesson=lesson, text="甲的私人笔记")
+    learning.mark_lesson_done(officer=alice, lesson=lesson)
+
+    def page_of(officer) -> str:
+        client.force_login(officer.user)
+        text = client.get(lesson.url).text
+        # Only the navigation's name and the CSRF token are the reader's.
+        text = text.replace(officer.user.get_full_name() or officer.user.username, "NAME")
+        return re.sub(r'"[A-Za-z0-9]{64}"', '"TOKEN"', text)
+
+    seen_by_alice, seen_by_bob = page_of(alice), page_of(bob)
+    assert seen_by_alice == seen_by_bob
+    assert "甲的私人笔记" not in seen_by_alice and "已完成" not in seen_by_alice
+    assert reverse("courses:lesson_panel", args=[lesson.pk]) in seen_by_alice
+    client.force_login(alice.user)
+    own = panel(client, lesson)
+    assert "甲的私人笔记" in own and "已完成" in own and "1/3 课时" in own
+
+
+def test_the_panel_of_a_private_or_unpublished_lesson_is_not_found(client, alice, built):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    client.force_login(alice.user)
+    lesson = built.lessons[0]
+    assert client.get(urls(built)["panel"]).status_code == 200
+    restriction = PageViewRestriction.objects.create(
+        page=built.course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="专项组")])
+    for name in ("panel", "note"):
+        assert client.get(urls(built)[name]).status_code == 404
+    assert client.post(urls(built)["done"]).status_code == 404
+    assert not LessonProgress.objects.filter(done_at__isnull=False).exists()
+
+    restriction.delete()
+    lesson.unpublish()
+    assert client.get(urls(built)["panel"]).status_code == 404
 
 
 def test_lessons_route_to_their_pages(client, alice, built):

@@ -17,10 +17,11 @@ hypothesis_settings.load_profile("lianbing")
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
+def world(seed_snapshot, django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once per module inside a transaction that is rolled back after the module;
     each test's own `db` transaction is a savepoint inside it. Uploaded media go to a
-    temporary folder."""
+    temporary folder. The seeded rows' snapshot is taken first: taken inside the world's
+    transaction it would hold the world, and restoring it would collide with it."""
     from quizzes.services.attempts import version_payload
 
     # Frozen questions are cached by id, and earlier (rolled-back) tests reused the ids.

@@ -133,6 +133,9 @@ RULES: dict[str, Rule] = {
     # --- Learning ---
     "courses:my": R(OFFICERS),
     "courses:enroll": R(OFFICERS, course_id="course"),
+    "courses:lesson_panel": R(
+        LOGGED_IN, "every reader sees only their own state in it", lesson_id="lesson"
+    ),
     "courses:heartbeat": R(OWNER, "officer B is not enrolled", lesson_id="lesson"),
     "courses:lesson_done": R(OWNER, "officer B is not enrolled", lesson_id="lesson"),
     "courses:note": R(OWNER, "officer B is not enrolled", lesson_id="lesson"),
