@@ -121,8 +121,7 @@ def main():
 
         from lianbing.warmup import warm_up_and_freeze
 
-        for alias in ("default", "render"):
-            caches[alias].clear()
+        caches["default"].clear()
         warm_up_and_freeze()  # as lianbing.wsgi does when a server process starts
         anonymous, officer = Client(), Client()
         officer.force_login(user)

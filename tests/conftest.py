@@ -47,6 +47,15 @@ def fresh_version_cache():
 
 
 @pytest.fixture(autouse=True)
+def fresh_content_cache():
+    """Published content is kept per process; rolled-back tests reuse page ids."""
+    from lianbing import content_cache
+
+    content_cache.forget()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _seed_snapshot_before_the_first_database_test(request):
     """A transactional test flushes the seeded rows away, so the snapshot is taken as the
     first test that uses the database starts, whichever it is."""

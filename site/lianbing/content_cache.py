@@ -23,6 +23,7 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 STAMP_KEY = "lianbing:content-stamp"
@@ -233,8 +234,6 @@ class ContentCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.utils.functional import SimpleLazyObject
-
         # Lazy: views that render no page URL never read the stamp.
         request._wagtail_cached_site_root_paths = SimpleLazyObject(lambda: site_root_paths(request))
         return self.get_response(request)

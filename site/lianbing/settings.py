@@ -140,13 +140,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "lianbing_cache",
     },
-    # Rendered fragments keyed by content versions (a lesson body and the revisions of the
-    # regulations it cites): stale keys are never read again, so a per-process cache is safe.
-    "render": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "lianbing-render",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
+    # Rendered lessons and other published content are kept per process by
+    # lianbing.content_cache, invalidated through a stamp in this shared cache.
 }
 
 # Live finals push their state to devices over WebSockets (Django Channels). One process

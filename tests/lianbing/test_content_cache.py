@@ -13,13 +13,6 @@ from tests.courses.course_factory import build_course, import_tiny_regulation
 from tests.factories import OfficerFactory
 
 
-@pytest.fixture(autouse=True)
-def fresh_memory():
-    content_cache.forget()
-    yield
-    content_cache.forget()
-
-
 @pytest.fixture
 def built(db):
     return build_course(lessons=2)

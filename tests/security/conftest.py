@@ -1,11 +1,11 @@
 """The security suite's fixtures: one world per module, each test rolled back on top of it."""
 
 import pytest
-from django.core.cache import caches
 from django.db import transaction
 from django.test import Client, override_settings
 from hypothesis import settings as hypothesis_settings
 
+from lianbing import content_cache
 from tests.security.world import build_world
 
 # Modest, reproducible fuzzing: no example database in the checkout, no deadline on a
@@ -26,7 +26,7 @@ def world(seed_snapshot, django_db_setup, django_db_blocker, tmp_path_factory):
 
     # Frozen questions are cached by id, and earlier (rolled-back) tests reused the ids.
     version_payload.cache_clear()
-    caches["render"].clear()
+    content_cache.forget()
     media = tmp_path_factory.mktemp("media")
     with (
         override_settings(MEDIA_ROOT=str(media)),
@@ -37,12 +37,6 @@ def world(seed_snapshot, django_db_setup, django_db_blocker, tmp_path_factory):
             yield build_world()
         finally:
             transaction.set_rollback(True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_render_cache():
-    caches["render"].clear()
-    yield
 
 
 def client_for(world, role: str, **kwargs) -> Client:
