@@ -115,7 +115,7 @@ def parse_args():
         "--conn-max-age",
         type=int,
         default=None,
-        help="CONN_MAX_AGE for gunicorn (default: the settings': 60 s on PostgreSQL, 0 on SQLite)",
+        help="CONN_MAX_AGE for gunicorn (default: the settings', 60 s)",
     )
     parser.add_argument(
         "--officers",

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from courses.services.learning import officer_of
 from quizzes.models import Attempt, IntegrityEvent, Quiz
 from quizzes.services import attempts as attempt_service
-from quizzes.services import eligibility, grading, notebook
+from quizzes.services import eligibility, grading, notebook, paper
 from quizzes.services.attempts import AttemptError, version_payload
 from quizzes.services.presentation import question_for_page, review_for_page
 
@@ -88,7 +88,9 @@ def quiz_detail(request, quiz_id):
 def start(request, quiz_id):
     # Read with the user, unit included (people.backends): the audience check needs it.
     officer = _officer(request)
-    quiz = get_object_or_404(Quiz, pk=quiz_id, live=True)
+    quiz = paper.live_quiz(quiz_id)
+    if quiz is None:
+        raise Http404(_("没有这场考试"))
     try:
         attempt = attempt_service.start_attempt(quiz=quiz, officer=officer)
     except AttemptError as error:

@@ -39,10 +39,13 @@ def default_language():
 
 @pytest.fixture(autouse=True)
 def fresh_version_cache():
-    """Frozen question versions are cached per process by id; rolled-back tests reuse ids."""
-    from quizzes.services.attempts import version_payload
+    """Frozen question versions, quizzes and draw candidates are cached per process by id;
+    rolled-back tests reuse ids."""
+    from quizzes.services import attempts, paper
 
-    version_payload.cache_clear()
+    paper.version_payload.cache_clear()
+    paper.forget_candidates()
+    attempts._finalize_queued.clear()
     yield
 
 

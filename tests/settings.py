@@ -28,7 +28,7 @@ WHITENOISE_USE_FINDERS = True
 # A file, not an in-memory database: the live server's request threads then get their own
 # connections instead of sharing the test's, which garbles queries when the browser sends
 # requests in parallel (a page, its scripts, heartbeats).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "lianbing.db_backends.sqlite3":  # noqa: F405
     import os
     import tempfile
 

@@ -72,9 +72,17 @@ class Attempt(models.Model):
 
 
 class AttemptItem(models.Model):
-    """One question of an attempt's paper and the officer's latest saved answer to it."""
+    """One question of an attempt's paper and the officer's latest saved answer to it.
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    Every start writes fifty of these at once, inside the write transaction that every
+    other start and answer save waits for on SQLite, so the table carries no index it does
+    not need: items are found by (attempt, position), the unique constraint's index; only
+    the few items waiting for a trainer, or graded by one, are indexed for those columns.
+    """
+
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     position = models.PositiveIntegerField(_("题号"))
     version = models.ForeignKey(
         "quizzes.QuestionVersion", on_delete=models.PROTECT, related_name="attempt_items"
@@ -89,10 +97,15 @@ class AttemptItem(models.Model):
     saved_at = models.DateTimeField(_("保存时间"), null=True, blank=True)
     score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2, null=True, blank=True)
     part_scores = models.JSONField(default=list, blank=True)
-    needs_grading = models.BooleanField(_("待人工评分"), default=False, db_index=True)
+    needs_grading = models.BooleanField(_("待人工评分"), default=False)
     feedback = models.TextField(_("评语"), blank=True)
     graded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     graded_at = models.DateTimeField(null=True, blank=True)
 
@@ -102,6 +115,18 @@ class AttemptItem(models.Model):
         verbose_name_plural = _("答题")
         constraints = [
             models.UniqueConstraint(fields=["attempt", "position"], name="quizzes_item_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["needs_grading"],
+                condition=models.Q(needs_grading=True),
+                name="quizzes_item_to_grade",
+            ),
+            models.Index(
+                fields=["graded_by"],
+                condition=models.Q(graded_by__isnull=False),
+                name="quizzes_item_graded_by",
+            ),
         ]
 
     def __str__(self):

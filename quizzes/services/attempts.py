@@ -6,12 +6,13 @@ an answer arriving after it is refused, and an unfinished attempt is finalised b
 task queued when it started (or by whoever touches it first after its time is up).
 """
 
+import math
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Q
+from django.db.models import Q, sql
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,13 +53,14 @@ def start_attempt(*, quiz: Quiz, officer: Officer, now=None, seed=None) -> Attem
     """
     now = now or timezone.now()
     rng = random.Random(seed)
-    mine = list(Attempt.objects.filter(quiz=quiz, officer=officer))
-    existing = next((a for a in mine if a.in_progress), None)
-    if existing is not None:
-        if not existing.time_is_up(now):
+    states = _attempt_states(quiz.pk, officer.pk)
+    if Attempt.State.IN_PROGRESS in states:
+        existing = current_attempt(quiz, officer)
+        if existing is not None and not existing.time_is_up(now):
             return existing
-        finalize_if_due(existing.pk, now=now)
-    if reason := eligibility.refusal(quiz, officer, now=now, used=len(mine)):
+        if existing is not None:
+            finalize_if_due(existing.pk, now=now)
+    if reason := eligibility.refusal(quiz, officer, now=now, used=len(states)):
         raise AttemptError(reason, code="not_allowed")
     try:
         drawn = paper.draw_for_quiz(quiz, rng=rng)
@@ -69,17 +71,20 @@ def start_attempt(*, quiz: Quiz, officer: Officer, now=None, seed=None) -> Attem
     attempt = Attempt(
         quiz=quiz,
         officer=officer,
-        number=len(mine) + 1,
+        number=len(states) + 1,
         practice=quiz.is_practice,
         multiple_scoring=quiz.multiple_scoring,
         started_at=now,
         deadline=_deadline(quiz, now),
     )
     rows, attempt.max_score = paper.paper_rows(drawn, rng=rng, shuffle=quiz.shuffle_options)
+    # Everything written is worked out first: the transaction only runs three statements.
+    insert_attempt = _insert_statement(attempt)
+    insert_items = paper.item_rows_sql(attempt.pk, rows)
     try:
         with transaction.atomic():
-            attempt.save(force_insert=True)
-            paper.insert_items(attempt, rows)
+            _run(insert_attempt)
+            paper.run_insert(insert_items)
             if attempt.deadline:
                 # In the same transaction: the attempt and its deadline task commit together.
                 _schedule_finalize(attempt)
@@ -88,7 +93,39 @@ def start_attempt(*, quiz: Quiz, officer: Officer, now=None, seed=None) -> Attem
         if other is None:
             raise
         return other  # a concurrent start of the same officer got there first
+    attempt._state.adding, attempt._state.db = False, router.db_for_write(Attempt)
     return attempt
+
+
+def _attempt_states(quiz_id: int, officer_id: int) -> list[str]:
+    """The state of each of the officer's attempts at the quiz (written out: every start
+    asks, and the ORM's compiling cost more than the query)."""
+    connection = connections[router.db_for_read(Attempt)]
+    quote, meta = connection.ops.quote_name, Attempt._meta
+    sql = "SELECT {} FROM {} WHERE {} = %s AND {} = %s".format(
+        quote(meta.get_field("state").column),
+        quote(meta.db_table),
+        quote(meta.get_field("quiz").column),
+        quote(meta.get_field("officer").column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [quiz_id, officer_id])
+        return [state for (state,) in cursor.fetchall()]
+
+
+def _insert_statement(obj) -> list[tuple[str, tuple]]:
+    """The INSERT that saving a new object would run (defaults and pre_save applied)."""
+    meta = obj._meta
+    query = sql.InsertQuery(type(obj))
+    query.insert_values(meta.local_concrete_fields, [obj])
+    return query.get_compiler(using=router.db_for_write(type(obj))).as_sql()
+
+
+def _run(statements) -> None:
+    connection = connections[router.db_for_write(Attempt)]
+    with connection.cursor() as cursor:
+        for statement, params in statements:
+            cursor.execute(statement, params)
 
 
 def _create_items(attempt, drawn, *, rng, shuffle) -> Decimal:
@@ -99,10 +136,39 @@ def _create_items(attempt, drawn, *, rng, shuffle) -> Decimal:
     return max_score
 
 
-def _schedule_finalize(attempt: Attempt) -> None:
-    from quizzes.tasks import finalize_when_time_is_up
+# Deadlines are finalised in batches: one task per quiz for each FINALIZE_BATCH_SECONDS of
+# deadlines, run at the batch's end, instead of one task per attempt. An exam's officers
+# start within minutes of each other, so the first start of a batch in each process queues
+# its task and the others only check this set.
+FINALIZE_BATCH_SECONDS = 5
+_finalize_queued: set[tuple[int, datetime]] = set()  # (quiz id, run at), committed
 
-    finalize_when_time_is_up.using(run_after=attempt.deadline).enqueue(str(attempt.pk))
+
+def finalize_batch_end(deadline: datetime) -> datetime:
+    """When the task finalising attempts with this deadline runs: the end of its batch."""
+    step = FINALIZE_BATCH_SECONDS
+    return datetime.fromtimestamp(math.ceil(deadline.timestamp() / step) * step, tz=UTC)
+
+
+def _schedule_finalize(attempt: Attempt) -> None:
+    from quizzes.tasks import finalize_due, finalize_when_time_is_up
+
+    if attempt.quiz_id is None:
+        finalize_when_time_is_up.using(run_after=attempt.deadline).enqueue(str(attempt.pk))
+        return
+    run_at = finalize_batch_end(attempt.deadline)
+    key = (attempt.quiz_id, run_at)
+    if key in _finalize_queued:
+        return
+    finalize_due.using(run_after=run_at).enqueue(attempt.quiz_id)
+    transaction.on_commit(lambda: _remember_queued(key))
+
+
+def _remember_queued(key) -> None:
+    if len(_finalize_queued) > 1_000:
+        past = timezone.now() - timedelta(minutes=1)
+        _finalize_queued.difference_update([k for k in _finalize_queued if k[1] < past])
+    _finalize_queued.add(key)
 
 
 _item_versions: dict[tuple, dict[int, int]] = {}
@@ -353,14 +419,14 @@ def answered_count(attempt: Attempt) -> int:
     return attempt.items.filter(response__isnull=False).count()
 
 
-def expire_overdue(*, now=None) -> int:
-    """Finalise every attempt whose time is up (a safety net for lost tasks)."""
+def expire_overdue(*, quiz_id=None, now=None) -> int:
+    """Finalise every attempt whose time is up (of one quiz, or all: a safety net)."""
     now = now or timezone.now()
-    overdue = Attempt.objects.filter(
-        state=Attempt.State.IN_PROGRESS, deadline__lte=now
-    ).values_list("pk", flat=True)
+    overdue = Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, deadline__lte=now)
+    if quiz_id is not None:
+        overdue = overdue.filter(quiz_id=quiz_id)
     count = 0
-    for attempt_id in list(overdue):
+    for attempt_id in list(overdue.values_list("pk", flat=True)):
         finalize_if_due(attempt_id, now=now)
         count += 1
     return count

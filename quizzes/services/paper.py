@@ -133,10 +133,33 @@ _slots: dict[int, tuple[float, list]] = {}  # by quiz id
 _candidates_lock = threading.Lock()
 
 
+_quizzes: dict[int, tuple[float, object]] = {}  # live quizzes by id, for QUIZ_TTL seconds
+QUIZ_TTL = 5.0  # seconds
+
+
 def forget_candidates(**_kwargs) -> None:
     with _candidates_lock:
         _candidates.clear()
         _slots.clear()
+        _quizzes.clear()
+
+
+def live_quiz(quiz_id: int):
+    """The live quiz with this id, or None; kept by each process for QUIZ_TTL seconds.
+
+    Every start of an exam reads the same quiz: a quiz unpublished, closed or moved in
+    another process stops new starts there within QUIZ_TTL seconds (in this one at once).
+    The instance is shared by this process's threads: read it, never change it.
+    """
+    now = time.monotonic()
+    cached = _quizzes.get(quiz_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    quiz = Quiz.objects.filter(pk=quiz_id, live=True).first()
+    if quiz is not None:
+        with _candidates_lock:
+            _quizzes[quiz_id] = (now + QUIZ_TTL, quiz)
+    return quiz
 
 
 for _model in (Question, QuestionVersion, Category, Quiz, DrawRule, FixedQuestion):
@@ -221,19 +244,37 @@ def _still_drawable(drawn: list[PaperItem]) -> bool:
     checked = {item.question_id: item for item in drawn if item.criteria is not None}
     if not checked:
         return True
-    rows = (
-        Question.objects.filter(pk__in=checked)
-        .order_by()
-        .values_list("pk", "status", "current_version_id", "category_id", "kind", "difficulty")
-    )
     ok = 0
-    for pk, status, version_id, category_id, kind, difficulty in rows:
+    for pk, status, version_id, category_id, kind, difficulty in _bank_rows(list(checked)):
         item = checked[pk]
         if version_id == item.version_id and item.criteria.accepts(
             status, category_id, kind, difficulty
         ):
             ok += 1
     return ok == len(checked)
+
+
+_BANK_COLUMNS = ("id", "status", "current_version", "category", "kind", "difficulty")
+
+
+def _bank_rows(question_ids: list[int]) -> list[tuple]:
+    """(id, status, current version, category, kind, difficulty) of these questions.
+
+    Written out: the ORM's compiling of this query cost more than the rest of the draw,
+    and every attempt start runs it. All six columns are plain integers or text.
+    """
+    connection = connections[router.db_for_read(Question)]
+    quote, meta = connection.ops.quote_name, Question._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _BANK_COLUMNS)
+    sql = "SELECT {} FROM {} WHERE {} IN ({})".format(
+        columns,
+        quote(meta.db_table),
+        quote(meta.pk.column),
+        ", ".join(["%s"] * len(question_ids)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, question_ids)
+        return cursor.fetchall()
 
 
 def draw_for_quiz(quiz, *, rng: random.Random) -> list[PaperItem]:
@@ -260,6 +301,7 @@ class _PayloadCache:
 
     def __init__(self, maxsize: int):
         self.maxsize, self._data = maxsize, {}
+        self.shapes: dict[int, tuple] = {}  # what paper_rows needs of each version
 
     def __call__(self, version_id: int) -> dict:
         payload = self._data.get(version_id)
@@ -279,11 +321,11 @@ class _PayloadCache:
 
     def _keep(self, payloads: dict) -> None:
         if len(self._data) + len(payloads) > self.maxsize:
-            self._data = {}  # crude, but a bank rarely outgrows it
+            self._data, self.shapes = {}, {}  # crude, but a bank rarely outgrows it
         self._data.update(payloads)
 
     def cache_clear(self) -> None:
-        self._data = {}
+        self._data, self.shapes = {}, {}
 
 
 version_payload = _PayloadCache(maxsize=20_000)
@@ -294,45 +336,94 @@ def paper_rows(drawn, *, rng, shuffle) -> tuple[list[dict], Decimal]:
     payloads = version_payload.many([entry.version_id for entry in drawn])
     rows = []
     for position, entry in enumerate(drawn, start=1):
-        payload = payloads[entry.version_id]
+        shuffles, counts, points = _shape(entry.version_id, payloads[entry.version_id])
+        if isinstance(counts, int):
+            order = _order(counts, rng=rng, shuffle=shuffle and shuffles)
+        else:  # a case: one order per part
+            order = [_order(n, rng=rng, shuffle=shuffle and s) for s, n in counts]
         rows.append(
             {
                 "position": position,
                 "version": entry.version_id,
-                "option_order": option_order(payload, rng=rng, shuffle=shuffle),
-                "points": entry.points if entry.points is not None else total_points(payload),
+                "option_order": order,
+                "points": entry.points if entry.points is not None else points,
             }
         )
     return rows, sum((row["points"] for row in rows), Decimal(0))
+
+
+def _shape(version_id: int, payload: dict) -> tuple:
+    """(options shuffle, option count or [(shuffle, count)] per case part, points)."""
+    shape = version_payload.shapes.get(version_id)
+    if shape is None:
+
+        def options(content):
+            return content["kind"] in ("single", "multiple"), len(content.get("options") or ())
+
+        if payload["kind"] == "case":
+            counts = [options(part) for part in payload.get("parts") or ()]
+            shape = (False, counts, total_points(payload))
+        else:
+            shape = (*options(payload), total_points(payload))
+        version_payload.shapes[version_id] = shape
+    return shape
+
+
+def _order(count: int, *, rng: random.Random, shuffle: bool) -> list[int]:
+    order = list(range(count))
+    if shuffle:
+        rng.shuffle(order)
+    return order
 
 
 # What every new item starts with; the columns left out are NULL until answered or graded.
 _NEW_ITEM = {"response_seq": 0, "part_scores": [], "needs_grading": False, "feedback": ""}
 
 
-def insert_items(attempt, rows: list[dict]) -> None:
-    """Insert a paper's items with one prepared statement.
+def item_rows_sql(attempt_id, rows: list[dict]) -> tuple[str, list]:
+    """The INSERT of a paper's items: one statement for all rows, and its parameters.
 
-    Each field prepares its value for the database as bulk_create would (the values every
-    item shares only once), but compiling a 50-row INSERT in the ORM took longer than the
-    rest of starting an attempt, inside the write transaction that every other start and
-    answer save waits for on SQLite.
+    Worked out before the write transaction, which then only runs it. One statement, not
+    one per row: on SQLite the other starts and answer saves wait for this transaction,
+    and each row of an executemany hands the GIL over and back, which under load made it
+    last many times longer. Each value is prepared for the database by its field as
+    bulk_create would (the values every item shares only once); positions and version ids
+    are plain integers. Compiling a 50-row INSERT in the ORM took longer than the rest of
+    starting an attempt.
     """
     connection = connections[router.db_for_write(AttemptItem)]
 
     def prepared(name, value):
         return AttemptItem._meta.get_field(name).get_db_prep_save(value, connection)
 
-    shared = {"attempt": attempt.pk, **_NEW_ITEM}
+    shared = {"attempt": attempt_id, **_NEW_ITEM}
     own = list(rows[0])
     columns = [AttemptItem._meta.get_field(name).column for name in [*shared, *own]]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    row_marks = "({})".format(", ".join(["%s"] * len(columns)))
+    sql = "INSERT INTO {} ({}) VALUES {}".format(
         quote(AttemptItem._meta.db_table),
         ", ".join(quote(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
+        ", ".join([row_marks] * len(rows)),
     )
     head = [prepared(name, value) for name, value in shared.items()]
-    values = [head + [prepared(name, row[name]) for name in own] for row in rows]
+    params = []
+    for row in rows:
+        params += head
+        params += [row[name] if name in _PLAIN else prepared(name, row[name]) for name in own]
+    return sql, params
+
+
+_PLAIN = {"position", "version"}  # integers: the database takes them as they are
+
+
+def insert_items(attempt, rows: list[dict]) -> None:
+    """Insert a paper's items (see item_rows_sql)."""
+    run_insert(item_rows_sql(attempt.pk, rows))
+
+
+def run_insert(statement: tuple[str, list]) -> None:
+    sql, params = statement
+    connection = connections[router.db_for_write(AttemptItem)]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        cursor.execute(sql, params)

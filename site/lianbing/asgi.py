@@ -9,6 +9,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianbing.settings")
+# Under ASGI each request's sync code may run on a thread of its own: a connection kept for
+# reuse would be left behind with that thread.
+os.environ.setdefault("CONN_MAX_AGE", "0")
 
 from django.core.asgi import get_asgi_application  # noqa: E402
 

@@ -104,27 +104,30 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite file by default (WAL, immediate transactions so concurrent writers queue
-# instead of failing), PostgreSQL when DATABASE_URL says so. On PostgreSQL each request
-# keeps its thread's connection for a minute (CONN_MAX_AGE, checked before reuse): opening
-# one per request cost more than a whole bare request (docs/deploy.md).
+# Database: SQLite file by default (WAL, immediate transactions, writers queueing on a lock:
+# lianbing/db_backends/sqlite3), PostgreSQL when DATABASE_URL says so. Each server thread
+# keeps its connection for a minute (CONN_MAX_AGE, checked before reuse): opening one per
+# request cost more than a whole bare request, on SQLite as on PostgreSQL (docs/deploy.md).
+# ASGI processes run sync code on a new thread per request, so asgi.py sets it to 0.
 _DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 _POSTGRES = _DATABASE_URL.startswith(("postgres:", "postgresql:", "pgsql:"))
 DATABASES = {
     "default": dj_database_url.parse(
         _DATABASE_URL,
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60" if _POSTGRES else "0")),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "lianbing.db_backends.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
             # Tallies read whole tables: a 64 MB page cache and memory-mapped reads.
             " PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
         ),
         "transaction_mode": "IMMEDIATE",
+        "timeout": 10,  # seconds a writer waits for its turn before "database is locked"
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's database search backend needs the postgres contrib app on PostgreSQL.

@@ -279,18 +279,17 @@ def test_a_concurrent_start_of_the_same_officer_returns_the_attempt_it_made(offi
     first = attempts.start_attempt(quiz=quiz, officer=officer)
     # The second request read the officer's attempts before the first one committed: it
     # numbers its attempt 1 too, the unique constraint refuses it, and it returns the first.
-    manager, real_filter, calls = Attempt.objects, Attempt.objects.filter, []
+    real_states, calls = attempts._attempt_states, []
 
-    def read_before_the_first_committed(*args, **kwargs):
+    def read_before_the_first_committed(quiz_id, officer_id):
         calls.append(1)
-        found = real_filter(*args, **kwargs)
-        return found.exclude(pk=first.pk) if len(calls) == 1 else found
+        return [] if len(calls) == 1 else real_states(quiz_id, officer_id)
 
-    manager.filter = read_before_the_first_committed
+    attempts._attempt_states = read_before_the_first_committed
     try:
         second = attempts.start_attempt(quiz=quiz, officer=officer)
     finally:
-        del manager.filter
+        attempts._attempt_states = real_states
     assert second.pk == first.pk
     assert eligibility.attempts_used(quiz, officer) == 1
 
@@ -326,3 +325,52 @@ def test_a_checked_practice_answer_cannot_be_changed(officer, bank):
         )
     assert error.value.code == "locked"
     assert attempt.items.get(position=1).response == 0
+
+
+def test_attempts_whose_deadlines_fall_in_the_same_seconds_share_one_finalize_task(
+    city, bank, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    closes = timezone.now() + timedelta(minutes=20)
+    quiz = bf.quiz(fixed=bank["questions"][:2], time_limit_minutes=60, closes_at=closes)
+    officers = [OfficerFactory(unit=city["east_squad"]) for _ in range(3)]
+    started = []
+    for officer in officers:
+        with django_capture_on_commit_callbacks(execute=True):  # each start commits
+            started.append(attempts.start_attempt(quiz=quiz, officer=officer))
+
+    tasks = list(DBTaskResult.objects.filter(task_path="quizzes.tasks.finalize_due"))
+    assert len(tasks) == 1  # one task for the three officers, not one each
+    assert tasks[0].run_after == attempts.finalize_batch_end(closes)
+    assert tasks[0].run_after >= max(a.deadline for a in started)
+    assert tasks[0].args_kwargs["args"] == [quiz.pk]
+
+
+def test_the_batch_task_finalises_every_attempt_of_its_quiz_whose_time_is_up(city, bank):
+    from quizzes.tasks import finalize_due
+
+    quiz = bf.quiz(fixed=bank["questions"][:2], time_limit_minutes=10)
+    other = bf.quiz(fixed=bank["questions"][:2], time_limit_minutes=10)
+    due = [
+        attempts.start_attempt(quiz=quiz, officer=OfficerFactory(unit=city["east_squad"]))
+        for _ in range(2)
+    ]
+    elsewhere = attempts.start_attempt(quiz=other, officer=OfficerFactory(unit=city["east_squad"]))
+    Attempt.objects.filter(pk__in=[a.pk for a in due + [elsewhere]]).update(
+        deadline=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert finalize_due.call(quiz.pk) == 2
+    states = dict(Attempt.objects.values_list("pk", "state"))
+    assert {states[a.pk] for a in due} == {Attempt.State.GRADED}
+    assert states[elsewhere.pk] == Attempt.State.IN_PROGRESS  # another quiz's task ends it
+
+
+def test_a_batch_end_is_never_before_the_deadline():
+    from datetime import UTC, datetime
+
+    for seconds in (0, 0.001, 4.999, 5, 7.5):
+        deadline = datetime(2026, 12, 7, 9, 0, tzinfo=UTC) + timedelta(seconds=seconds)
+        end = attempts.finalize_batch_end(deadline)
+        assert deadline <= end < deadline + timedelta(seconds=attempts.FINALIZE_BATCH_SECONDS)
