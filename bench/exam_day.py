@@ -121,7 +121,7 @@ def parse_args():
         "--officers",
         type=int,
         default=0,
-        help="officers with a session (default: clients × 40; each starts one attempt)",
+        help="officers with a session (default: clients × 150; each starts one attempt)",
     )
     parser.add_argument(
         "--schema",
@@ -143,7 +143,7 @@ def parse_args():
     parser.add_argument("--keep", action="store_true", help="keep the work directory and database")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    args.officers = args.officers or args.clients * 40
+    args.officers = args.officers or args.clients * 150
     return args
 
 

@@ -23,6 +23,7 @@ class Attempt(models.Model):
     # Not guessable, though every view checks ownership anyway.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # None for a practice paper from the officer's wrong-answer notebook.
+    # Found by (quiz, officer, number), the unique constraint's index: no index of its own.
     quiz = models.ForeignKey(
         "quizzes.Quiz",
         on_delete=models.CASCADE,
@@ -30,6 +31,7 @@ class Attempt(models.Model):
         blank=True,
         related_name="attempts",
         verbose_name=_("考试"),
+        db_index=False,
     )
     officer = models.ForeignKey(
         "people.Officer", on_delete=models.CASCADE, related_name="attempts", verbose_name=_("考生")
@@ -53,7 +55,6 @@ class Attempt(models.Model):
         ordering = ["-started_at"]
         verbose_name = _("答卷")
         verbose_name_plural = _("答卷")
-        indexes = [models.Index(fields=["quiz", "officer"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["quiz", "officer", "number"], name="quizzes_attempt_unique_number"
@@ -78,6 +79,10 @@ class AttemptItem(models.Model):
     other start and answer save waits for on SQLite, so the table carries no index it does
     not need: items are found by (attempt, position), the unique constraint's index; only
     the few items waiting for a trainer, or graded by one, are indexed for those columns.
+    No index on `version`: nothing looks items up by version, and the fifty random versions
+    of a paper dirtied some fifty index pages per start, which was half of the commit. The
+    price is paid when a question is deleted: the PROTECT check then scans the items (and a
+    question that was ever given cannot be deleted anyway).
     """
 
     attempt = models.ForeignKey(
@@ -85,7 +90,10 @@ class AttemptItem(models.Model):
     )
     position = models.PositiveIntegerField(_("题号"))
     version = models.ForeignKey(
-        "quizzes.QuestionVersion", on_delete=models.PROTECT, related_name="attempt_items"
+        "quizzes.QuestionVersion",
+        on_delete=models.PROTECT,
+        related_name="attempt_items",
+        db_index=False,
     )
     # Displayed option i is original option option_order[i]; for a case, one list per part.
     option_order = models.JSONField(default=list, blank=True)
