@@ -1,7 +1,7 @@
 """Benchmark: exam day against a real gunicorn server, next to a bare Django view.
 
     .venv/bin/python bench/exam_day.py [--clients 64] [--duration 20]
-        [--database-url postgres://user@host:port/db] [--workers 2] [--threads 4]
+        [--database-url postgres://user@host:port/db] [--workers 2] [--threads 2]
         [--worker-class gthread] [--conn-max-age SECONDS] [--schema migrate|syncdb]
         [--think SECONDS] [--show-queries] [--json]
 
@@ -27,6 +27,11 @@ Clients send their next request as soon as the last one is answered (a closed lo
 this measures throughput at saturation, where latency is clients / throughput (Little's
 law): 64 clients at p99 ≤ 250 ms need well over 256 req/s. --think adds a random pause
 between a client's requests to measure latency at a given load instead.
+
+The server is set up as docs/deploy.md advises for SQLite on one machine: a gthread worker per
+core with two threads each. With four threads a thread holding the database's writer lock
+waited longer for the GIL between its statements, and every writer waited with it: attempt
+start p99 rose from about 190-210 ms to 230-310 ms on the same machine.
 
 The figures are only comparable on an otherwise idle machine: the CPU line under the table
 shows what other processes used during each scenario.
@@ -109,7 +114,12 @@ def parse_args():
         help="a PostgreSQL URL: a fresh database is created on that server (default: SQLite)",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="threads per gthread worker (2: the SQLite set-up of docs/deploy.md)",
+    )
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
     parser.add_argument(
         "--conn-max-age",

@@ -83,8 +83,7 @@ def start_attempt(*, quiz: Quiz, officer: Officer, now=None, seed=None) -> Attem
     insert_items = paper.item_rows_sql(attempt.pk, rows)
     try:
         with transaction.atomic():
-            _run(insert_attempt)
-            paper.run_insert(insert_items)
+            paper.run_statements([*insert_attempt, insert_items])
             if attempt.deadline:
                 # In the same transaction: the attempt and its deadline task commit together.
                 _schedule_finalize(attempt)
@@ -119,13 +118,6 @@ def _insert_statement(obj) -> list[tuple[str, tuple]]:
     query = sql.InsertQuery(type(obj))
     query.insert_values(meta.local_concrete_fields, [obj])
     return query.get_compiler(using=router.db_for_write(type(obj))).as_sql()
-
-
-def _run(statements) -> None:
-    connection = connections[router.db_for_write(Attempt)]
-    with connection.cursor() as cursor:
-        for statement, params in statements:
-            cursor.execute(statement, params)
 
 
 def _create_items(attempt, drawn, *, rng, shuffle) -> Decimal:

@@ -116,16 +116,6 @@ def draw(slots: list[Slot], *, rng: random.Random, shuffle: bool) -> list[PaperI
     return paper
 
 
-def option_order(payload: dict, *, rng: random.Random, shuffle: bool) -> list:
-    """Display order of the options (original indices); a case gets one list per part."""
-    if payload["kind"] == "case":
-        return [option_order(part, rng=rng, shuffle=shuffle) for part in payload.get("parts") or ()]
-    order = list(range(len(payload.get("options") or ())))
-    if shuffle and payload["kind"] in ("single", "multiple"):
-        rng.shuffle(order)
-    return order
-
-
 # ---------------------------------------------------------------- candidates from the bank
 
 _candidates: dict[tuple, tuple[float, Criteria, list]] = {}  # by rule parameters
@@ -419,11 +409,12 @@ _PLAIN = {"position", "version"}  # integers: the database takes them as they ar
 
 def insert_items(attempt, rows: list[dict]) -> None:
     """Insert a paper's items (see item_rows_sql)."""
-    run_insert(item_rows_sql(attempt.pk, rows))
+    run_statements([item_rows_sql(attempt.pk, rows)])
 
 
-def run_insert(statement: tuple[str, list]) -> None:
-    sql, params = statement
+def run_statements(statements) -> None:
+    """Run prepared (sql, params) statements, in order, on the attempts' database."""
     connection = connections[router.db_for_write(AttemptItem)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        for sql, params in statements:
+            cursor.execute(sql, params)

@@ -5,14 +5,18 @@ processes would, outside the test database.
 """
 
 import itertools
+import os
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connections, transaction
 from django.db.utils import load_backend
+
+from lianbing.db_backends.sqlite3 import checkpointer
 
 # The connections are the tests' own; the mark only lets them open.
 pytestmark = pytest.mark.django_db
@@ -173,3 +177,53 @@ def test_a_writer_in_another_process_holds_the_turn_until_it_lets_go(database):
     finally:
         holder.wait(10)
     assert rows(database) == ["after the other process"]
+
+
+# ---------------------------------------------------------------- checkpoints off the commit
+
+
+def _file_size(path):
+    return path.stat().st_size
+
+
+def test_a_commit_leaves_the_log_to_the_checkpoint_thread_which_copies_it_soon(
+    database, monkeypatch
+):
+    """A commit that takes the log past SQLite's usual 1,000 pages returns without copying
+    it into the database (it would hold every other writer meanwhile); the process's
+    checkpoint thread copies it within a second."""
+    writer = connect(database)
+    with writer.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == checkpointer.BACKSTOP_PAGES
+    before = _file_size(database)
+    paused = threading.Event()
+    checkpoint = checkpointer.checkpoint
+    monkeypatch.setattr(checkpointer, "checkpoint", lambda c: paused.wait() and checkpoint(c))
+    try:
+        with _atomic(writer), writer.cursor() as cursor:
+            for n in range(1_500):  # ≈ 1,500 pages of log
+                cursor.execute("INSERT INTO answer (who) VALUES (%s)", ["x" * 4000 + str(n)])
+        assert _file_size(database) == before, "the commit copied the log itself"
+    finally:
+        paused.set()
+    deadline = time.monotonic() + 5
+    while _file_size(database) < before + 1_500 * 4000 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _file_size(database) >= before + 1_500 * 4000
+    writer.close()
+    assert len(rows(database)) == 1_500
+
+
+def test_the_checkpoint_thread_ends_when_its_database_is_deleted_and_never_recreates_it(
+    database,
+):
+    connect(database).close()
+    key = (os.getpid(), os.path.abspath(database))
+    thread = checkpointer._running[key]
+    assert thread.is_alive()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    thread.join(timeout=3 * checkpointer.INTERVAL + 1)
+    assert not thread.is_alive()
+    assert not database.exists()

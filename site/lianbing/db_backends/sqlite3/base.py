@@ -28,6 +28,8 @@ import threading
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base as sqlite3_base
 
+from . import checkpointer
+
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 _process_locks: dict[str, threading.Lock] = {}
 _process_locks_guard = threading.Lock()
@@ -101,8 +103,12 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
         if not self.is_in_memory_db():
+            path = str(self.settings_dict["NAME"])
             timeout = float(conn_params.get("timeout", 5))
-            self.writer_lock = WriterLock(str(self.settings_dict["NAME"]), timeout)
+            self.writer_lock = WriterLock(path, timeout)
+            # Checkpoints run in a thread of their own, not in a commit holding the lock.
+            connection.execute(f"PRAGMA wal_autocheckpoint={checkpointer.BACKSTOP_PAGES}")
+            checkpointer.ensure_running(path)
         return connection
 
     def create_cursor(self, name=None):
