@@ -1,6 +1,7 @@
 """The officer's exam pages over HTTP: ownership, no leaked keys, saving, results."""
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -118,11 +119,55 @@ def test_result_shows_keys_only_once_the_quiz_has_closed(client, city, exam):
     attempt = start(client, exam)
     client.post(reverse("quizzes:submit", args=[attempt.pk]))
     html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
-    assert "解析：依据第四条" not in html and "正确答案将在考试关闭后公布" in html
+    assert "解析：依据第四条" not in html and "正确答案和各题得分将在考试关闭后公布" in html
     exam.closes_at = timezone.now()
     exam.save()
     html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     assert "解析：依据第四条" in html
+
+
+MARK = re.compile(r"<span>[\d.]+ / [\d.]+</span>")  # a question's own mark on the result
+
+
+def test_a_released_score_gives_no_per_question_marks_until_the_keys_are_released(client, city):
+    """A true/false question marked 0 / 1 tells its key: the total score may be released at
+    once, the marks per question only with the answers."""
+    cat = bf.category()
+    quiz = bf.quiz(
+        fixed=[bf.question("truefalse", cat), bf.question("single", cat)],
+        shuffle_questions=False,
+        show_score="immediately",
+        show_answers="after_close",
+    )
+    login(client, OfficerFactory(unit=city["east"]))
+    attempt = start(client, quiz)
+    save(client, attempt, 1, True)
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.GRADED
+
+    html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert 'data-testid="score"' in html  # the total is released
+    assert not MARK.findall(html)  # no question's own mark
+    assert "正确答案和各题得分将在考试关闭后公布" in html
+
+    quiz.closes_at = timezone.now()
+    quiz.save()
+    html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert MARK.findall(html) == ["<span>0 / 2</span>", "<span>0 / 2</span>"]
+
+
+def test_a_quiz_that_never_shows_answers_says_so_on_the_result(client, city, exam):
+    exam.show_answers = "never"
+    exam.show_explanations = "never"
+    exam.save()
+    login(client, OfficerFactory(unit=city["east"]))
+    attempt = start(client, exam)
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    exam.closes_at = timezone.now()
+    exam.save()
+    html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert "本考试不公布正确答案和各题得分" in html and "将在考试关闭后公布" not in html
 
 
 def test_focus_loss_is_recorded_and_nothing_else_happens(client, city, exam):
