@@ -6,16 +6,17 @@ answering; keys, explanations and rubrics are added by `review_for_page` once re
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quizzes.services.keys import BLANK_MARK, LETTERS, parse_key
 
 KIND_LABELS = {
-    "single": "单选题",
-    "multiple": "多选题",
-    "truefalse": "判断题",
-    "fill": "填空题",
-    "short": "简答题",
-    "case": "案例分析题",
+    "single": gettext_lazy("单选题"),
+    "multiple": gettext_lazy("多选题"),
+    "truefalse": gettext_lazy("判断题"),
+    "fill": gettext_lazy("填空题"),
+    "short": gettext_lazy("简答题"),
+    "case": gettext_lazy("案例分析题"),
 }
 
 
@@ -42,7 +43,7 @@ def question_for_page(payload: dict, order: list, response, *, name: str = "") -
     kind = payload["kind"]
     view = {
         "kind": kind,
-        "kind_label": KIND_LABELS.get(kind, kind),
+        "kind_label": str(KIND_LABELS.get(kind, kind)),
         "stem": payload["stem"],
         "name": name,
         "response": response,

@@ -170,6 +170,17 @@ def test_a_quiz_that_never_shows_answers_says_so_on_the_result(client, city, exa
     assert "本考试不公布正确答案和各题得分" in html and "将在考试关闭后公布" not in html
 
 
+def test_the_exam_page_speaks_the_officers_language_down_to_the_question_types(client, city, exam):
+    login(client, OfficerFactory(unit=city["east"]))
+    attempt = start(client, exam)
+    url = reverse("quizzes:take", args=[attempt.pk])
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "单选题" in chinese and "案例分析题" in chinese
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert "Single choice" in english and "Case analysis" in english
+    assert "单选题" not in english and "案例分析题" not in english
+
+
 def test_focus_loss_is_recorded_and_nothing_else_happens(client, city, exam):
     officer = OfficerFactory(unit=city["east"])
     login(client, officer)
