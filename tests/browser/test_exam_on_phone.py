@@ -93,3 +93,26 @@ def test_officer_takes_an_exam_on_a_phone(transactional_db, city, phone, screens
     assert attempt.state == Attempt.State.GRADING
     assert attempt.items.filter(response__isnull=False).count() == 6
     assert not errors
+
+
+def test_an_answer_tapped_before_the_page_script_ran_is_saved(transactional_db, city, phone):
+    """On a slow phone the question shows before take.js has loaded: a tap then fires no
+    event. The script, once it runs, finds the changed input and saves it."""
+    cat = bf.category()
+    quiz = bf.quiz(fixed=[bf.question("truefalse", cat), bf.question("single", cat)])
+    officer = OfficerFactory(unit=city["east_squad"], name="考生乙")
+    held = []
+    phone.route("**/quizzes/take*.js", lambda route: held.append(route))  # held back
+    log_in(phone, officer.employee_number)
+    phone.goto(f"/exams/{quiz.pk}/")
+    phone.get_by_test_id("start").click()
+
+    section = phone.locator("section.lb-q:visible")
+    section.locator("label").first.click()
+    expect(section.get_by_test_id("q-state")).to_have_text("未作答")  # nobody listening yet
+    assert len(held) == 1
+    held[0].continue_()
+
+    expect(section.get_by_test_id("q-state")).to_contain_text("已保存")
+    item = Attempt.objects.get(officer=officer).items.get(position=1)
+    assert item.response is not None

@@ -261,9 +261,23 @@
     });
   }
 
+  // An answer given before this script ran (a quick tap while a slow phone was still
+  // loading) fired no event: an input that no longer shows what the server rendered was
+  // changed by the officer, so it is saved now, and wins over an older unsent answer.
+  function changedBeforeStart(section) {
+    return Array.prototype.some.call(section.querySelectorAll("input, textarea"), function (input) {
+      return input.type === "radio" || input.type === "checkbox"
+        ? input.checked !== input.defaultChecked : input.value !== input.defaultValue;
+    });
+  }
   // Answers given but never acknowledged (a reload while offline) are shown and sent again;
   // the server keeps whichever answer is newer.
   var unsent = pending();
+  sections.forEach(function (section) {
+    if (!changedBeforeStart(section)) return;
+    delete unsent[section.dataset.position];
+    answerChanged(section);
+  });
   Object.keys(unsent).forEach(function (position) {
     var section = document.getElementById("q" + position);
     if (!section) return;
