@@ -436,22 +436,24 @@ class Server:
             self.env["CONN_MAX_AGE"] = str(args.conn_max_age)
 
     @property
+    def workers(self) -> list[str]:
+        """The worker flags: printed with the figures and passed to gunicorn."""
+        flags = ["--worker-class", self.args.worker_class, "--workers", str(self.args.workers)]
+        if self.args.worker_class == "gthread":
+            flags += ["--threads", str(self.args.threads)]
+        return [*flags, "--reuse-port"]
+
+    @property
     def config(self) -> str:
-        threads = f" --threads {self.args.threads}" if self.args.worker_class == "gthread" else ""
-        return (
-            f"--worker-class {self.args.worker_class} --workers {self.args.workers}{threads}"
-            " --reuse-port"
-        )
+        return " ".join(self.workers)
 
     def start(self) -> None:
         command = [
             sys.executable, "-m", "gunicorn", "--chdir", "site",
             "--bind", f"127.0.0.1:{self.port}",
-            "--worker-class", self.args.worker_class,
-            "--workers", str(self.args.workers),
-            "--threads", str(self.args.threads),
+            *self.workers,
             "--no-control-socket", "--timeout", "120", "--graceful-timeout", "5",
-            "--backlog", "4096", "--log-level", "warning", "--reuse-port",
+            "--backlog", "4096", "--log-level", "warning",
             "lianbing.wsgi:application",
         ]  # fmt: skip
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()

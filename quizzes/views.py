@@ -260,9 +260,7 @@ def result(request, attempt_id):
                 item.response,
                 answers=release.answers,
                 explanations=release.explanations,
-                # A question's own mark says whether the answer was right, which for a
-                # true/false question is the key: marks come with the answers, not the score.
-                score=item.score if release.answers else None,
+                score=item.score if release.marks else None,
             )
             view.update(
                 position=item.position,

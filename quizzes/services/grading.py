@@ -139,6 +139,13 @@ class Release:
     answers: bool
     explanations: bool
 
+    @property
+    def marks(self) -> bool:
+        """Marks per question: a question's own mark says whether the answer was right,
+        which for a true/false question is its key, so they come with the answers, not
+        with the total score."""
+        return self.answers
+
 
 def _released(setting: str, quiz: Quiz | None, now) -> bool:
     if quiz is None or setting == Quiz.Release.IMMEDIATELY:
